@@ -40,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
+        except ModuleNotFoundError as exc:  # a package not built yet
+            if not exc.name or not name.startswith(exc.name):
                 raise
             continue
         module.register(subparsers, common)

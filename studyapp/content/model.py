@@ -161,6 +161,11 @@ class Item:
     # parameterized
     params: tuple[ParamSpec, ...] = ()
     generator: str = ""
+    choice_format: Text = Text({"*": "{{value}}"})
+    instance_seed: int | None = None
+    instance_values: tuple[tuple[str, str], ...] = ()
+    # content checks run by the tests: {"exercise": id, "fixed": code, "buggy": code}
+    verify: Mapping[str, str] | None = None
     # bookkeeping
     languages: frozenset[str] = frozenset()
     content_hash: str = ""

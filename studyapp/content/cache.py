@@ -1,0 +1,65 @@
+"""On-disk cache of validated banks as plain JSON (never pickle).
+
+The key is the bank file's content hash plus a fingerprint of everything the
+validation depends on (this package's loader sources and the registered
+answer functions, reference cells and mutants), so editing a bank or
+upgrading the app re-reads the YAML, and nothing executable is ever stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from studyapp.paths import cache_dir
+
+FORMAT_VERSION = 1
+_CHECKED_SOURCES = ("spec.py", "bank_spec.py", "loader.py", "variants.py", "yamlsource.py", "model.py")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Hash of the validation logic and registries the cached results depend on."""
+    from studyapp.content.generators import answer_function_names
+    from studyapp.reference import mutants, references
+
+    digest = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _CHECKED_SOURCES:
+        digest.update((here / name).read_bytes())
+    for names in (sorted(answer_function_names()), sorted(references()), sorted(mutants())):
+        digest.update("\0".join(names).encode() + b"\1")
+    return digest.hexdigest()[:16]
+
+
+def _path(digest: str) -> Path:
+    return cache_dir() / "banks" / f"{fingerprint()}-{digest}.json"
+
+
+def get(digest: str) -> dict[str, Any] | None:
+    """The cached entry for a file hash, or ``None`` (missing or unreadable: re-parse)."""
+    try:
+        with open(_path(digest), encoding="utf-8") as handle:
+            entry = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or "data" not in entry or "problems" not in entry:
+        return None
+    return entry
+
+
+def put(digest: str, entry: dict[str, Any]) -> None:
+    """Store an entry atomically; a read-only or full disk just means no cache."""
+    path = _path(digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        return

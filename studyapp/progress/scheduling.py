@@ -1,0 +1,193 @@
+"""Spaced review with FSRS (the ``fsrs`` package): every item and every code exercise is a card.
+
+Answer -> rating
+================
+``typical`` is the kind's typical answer time (:data:`TYPICAL_SECONDS`, overridable).
+
+=====================================================================  ============
+answer                                                                 rating
+=====================================================================  ============
+wrong (``correct`` false and score < 0.5), or a failed code submission  ``Again``
+partial credit (not correct, 0.5 <= score < 1)                          ``Hard``
+right but a hint was used, or slower than ``2 x typical``,
+or judged correct with score < 1                                        ``Hard``
+right and faster than ``typical / 3``                                   ``Easy``
+right otherwise (also when the time is unknown)                         ``Good``
+=====================================================================  ============
+
+The card's new state and the attempt are written in one transaction.
+
+Queues
+======
+* :meth:`ReviewScheduler.due_now` -- cards whose ``due`` is at or before now
+  (only things already seen; new items are not "due").
+* :meth:`ReviewScheduler.weakest_topics` -- sections (or tags) with the lowest
+  accuracy over their last ``window`` (20) attempts.
+* :meth:`ReviewScheduler.mistakes` -- items whose last attempt was wrong.
+
+Time comes from an injectable ``clock`` (a callable returning an aware UTC
+datetime); by default the store's.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+from fsrs import Card, Rating, Scheduler, State
+
+from .store import Attempt, CardRow, Clock, Store, Submission
+
+TYPICAL_SECONDS: dict[str, float] = {
+    "truefalse": 15.0,
+    "single": 30.0,
+    "multi": 45.0,
+    "cloze": 60.0,
+    "text": 60.0,
+    "numeric": 90.0,
+    "code": 600.0,
+}
+DEFAULT_TYPICAL_SECONDS = 60.0
+SLOW_FACTOR = 2.0
+FAST_FACTOR = 1.0 / 3.0
+PARTIAL_CREDIT = 0.5
+
+
+def rating_for(*, correct: bool, score: float, seconds: float | None, kind: str, hint_used: bool = False,
+               typical_seconds: Mapping[str, float] | None = None) -> Rating:
+    """Map one answer to an FSRS rating (see the module docstring)."""
+    if not correct:
+        return Rating.Hard if score >= PARTIAL_CREDIT else Rating.Again
+    typical = (typical_seconds or TYPICAL_SECONDS).get(kind, DEFAULT_TYPICAL_SECONDS)
+    if hint_used or score < 0.999:
+        return Rating.Hard
+    if seconds is not None:
+        if seconds > SLOW_FACTOR * typical:
+            return Rating.Hard
+        if seconds < FAST_FACTOR * typical:
+            return Rating.Easy
+    return Rating.Good
+
+
+def card_key(target_kind: str, target_id: str) -> str:
+    """``'item:<id>'`` or ``'exercise:<id>'``."""
+    if target_kind not in ("item", "exercise"):
+        raise ValueError(f"target_kind must be 'item' or 'exercise', not {target_kind!r}")
+    return f"{target_kind}:{target_id}"
+
+
+def _stable_card_id(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=6).digest(), "big")
+
+
+def _utc(when: datetime) -> datetime:
+    return when.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    rating: Rating
+    card: Card
+    attempt: Attempt | None = None
+    submission: Submission | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    accuracy: float
+    attempts: int
+
+
+class ReviewScheduler:
+    """Records answers into the store and keeps each card's FSRS state."""
+
+    def __init__(self, store: Store, *, clock: Clock | None = None, scheduler: Scheduler | None = None,
+                 typical_seconds: Mapping[str, float] | None = None) -> None:
+        self.store = store
+        self.clock: Clock = clock or store.clock
+        self.scheduler = scheduler or Scheduler()
+        self.typical_seconds = {**TYPICAL_SECONDS, **(typical_seconds or {})}
+
+    def now(self) -> datetime:
+        return _utc(self.clock())
+
+    # -- cards ---------------------------------------------------------------------
+
+    def card(self, target_kind: str, target_id: str) -> Card:
+        """The card's FSRS state; a new card (due now) if never reviewed."""
+        row = self.store.card(card_key(target_kind, target_id))
+        if row is None:
+            return Card(card_id=_stable_card_id(card_key(target_kind, target_id)), due=self.now())
+        return Card(card_id=row.card_id, state=State(row.state), step=row.step, stability=row.stability,
+                    difficulty=row.difficulty, due=_utc(row.due),
+                    last_review=None if row.last_review is None else _utc(row.last_review))
+
+    def _review(self, target_kind: str, target_id: str, rating: Rating, at: datetime,
+                seconds: float | None) -> tuple[Card, CardRow]:
+        key = card_key(target_kind, target_id)
+        old_row = self.store.card(key)
+        card = self.card(target_kind, target_id)
+        new_card, _log = self.scheduler.review_card(
+            card, rating, review_datetime=at,
+            review_duration=None if seconds is None else int(seconds * 1000))
+        reps = (old_row.reps if old_row else 0) + 1
+        lapses = (old_row.lapses if old_row else 0) + int(rating == Rating.Again and card.state == State.Review)
+        row = CardRow(key, target_kind, target_id, new_card.card_id, int(new_card.state), new_card.step,
+                      new_card.stability, new_card.difficulty, new_card.due, new_card.last_review, reps, lapses)
+        return new_card, row
+
+    # -- recording -------------------------------------------------------------------
+
+    def record_answer(self, item: Any, *, score: float, correct: bool | None = None, answer: Any = None,
+                      seconds: float | None = None, hint_used: bool = False, mode: str = "practice",
+                      bank_hash: str = "", schedule: bool = True) -> ReviewResult:
+        """Store an attempt on ``item`` (a content ``Item``) and update its card, atomically."""
+        at = self.now()
+        is_correct = bool(score >= 0.999) if correct is None else bool(correct)
+        rating = rating_for(correct=is_correct, score=score, seconds=seconds, kind=item.kind,
+                            hint_used=hint_used, typical_seconds=self.typical_seconds)
+        attempt = Attempt.for_item(item, score=score, correct=is_correct, answer=answer, seconds=seconds,
+                                   hint_used=hint_used, bank_hash=bank_hash, mode=mode, at=at)
+        card, row = self._review("item", item.id, rating, at, seconds)
+        stored = self.store.record_attempt(attempt, row if schedule else None)
+        return ReviewResult(rating, card if schedule else self.card("item", item.id), attempt=stored)
+
+    def record_submission(self, exercise: Any, *, source: str, verdict: Any, passed: bool,
+                          seconds: float | None = None, hint_used: bool = False) -> ReviewResult:
+        """Store a code submission for ``exercise`` (a content ``Exercise``) and update its card."""
+        at = self.now()
+        rating = rating_for(correct=passed, score=1.0 if passed else 0.0, seconds=seconds, kind="code",
+                            hint_used=hint_used, typical_seconds=self.typical_seconds)
+        card, row = self._review("exercise", exercise.id, rating, at, seconds)
+        sub = self.store.record_submission(
+            Submission(exercise.id, source, verdict, passed, exercise_hash=getattr(exercise, "content_hash", ""),
+                       at=at), row)
+        return ReviewResult(rating, card, submission=sub)
+
+    # -- queues ----------------------------------------------------------------------
+
+    def due_now(self, *, target_kind: str = "item", known: Iterable[str] | None = None,
+                limit: int | None = None) -> list[str]:
+        """Ids due now, most overdue first; ``known`` keeps only ids still in the library."""
+        keep = None if known is None else set(known)
+        ids = [c.target_id for c in self.store.due_cards(self.now(), target_kind=target_kind)
+               if keep is None or c.target_id in keep]
+        return ids[:limit] if limit is not None else ids
+
+    def weakest_topics(self, *, by: str = "section", window: int = 20, min_attempts: int = 1,
+                       limit: int | None = None) -> list[Topic]:
+        """Topics by ascending recent accuracy (ties: more attempts first)."""
+        acc = self.store.recent_accuracy(by=by, window=window)
+        topics = sorted((Topic(name, a, n) for name, (a, n) in acc.items() if n >= min_attempts and name),
+                        key=lambda t: (t.accuracy, -t.attempts, t.name))
+        return topics[:limit] if limit is not None else topics
+
+    def mistakes(self, *, known: Iterable[str] | None = None) -> list[str]:
+        """Items whose last attempt was wrong, most recent first."""
+        keep = None if known is None else set(known)
+        last = self.store.last_results()
+        wrong = [(ts, item_id) for item_id, (ok, ts) in last.items()
+                 if not ok and (keep is None or item_id in keep)]
+        return [item_id for _ts, item_id in sorted(wrong, reverse=True)]

@@ -1,0 +1,71 @@
+"""GRU cell. One packed matrix per input, blocks in order z, r, h̃.
+
+    z  = σ(x Wxz + h_prev Whz + bz)            update gate
+    r  = σ(x Wxr + h_prev Whr + br)            reset gate
+    h̃  = tanh(x Wxh + (r⊙h_prev) Whh + bh)     candidate
+    h_next = (1 − z)⊙h_prev + z⊙h̃
+
+Shapes: x (N,D), h (N,H), Wx (D,3H), Wh (H,3H), b (3H,).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from studyapp.reference._common import Array, f64, sigmoid, split_blocks
+from studyapp.reference.registry import reference
+
+
+@reference("gru_cell_forward")
+def gru_cell_forward(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> Array:
+    """One GRU step: z interpolates between keeping h_prev and taking the candidate."""
+    x, h_prev = f64(x), f64(h_prev)
+    Wxz, Wxr, Wxh = split_blocks(f64(Wx), 3)
+    Whz, Whr, Whh = split_blocks(f64(Wh), 3)
+    bz, br, bh = split_blocks(f64(b), 3)
+
+    z = sigmoid(x @ Wxz + h_prev @ Whz + bz)
+    r = sigmoid(x @ Wxr + h_prev @ Whr + br)
+    h_hat = np.tanh(x @ Wxh + (r * h_prev) @ Whh + bh)
+    return (1.0 - z) * h_prev + z * h_hat
+
+
+@reference("gru_cell_backward")
+def gru_cell_backward(
+    x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array, dh_next: Array
+) -> tuple[Array, Array, Array, Array, Array]:
+    """Gradients of one cell: (dx, dh_prev, dWx, dWh, db).
+
+    h_prev reaches h_next by four paths: directly through (1 − z), and through
+    z, r and the candidate; dh_prev is the sum of all four.
+    """
+    x, h_prev, dh_next = f64(x), f64(h_prev), f64(dh_next)
+    Wxz, Wxr, Wxh = split_blocks(f64(Wx), 3)
+    Whz, Whr, Whh = split_blocks(f64(Wh), 3)
+    bz, br, bh = split_blocks(f64(b), 3)
+
+    z = sigmoid(x @ Wxz + h_prev @ Whz + bz)
+    r = sigmoid(x @ Wxr + h_prev @ Whr + br)
+    rh = r * h_prev
+    h_hat = np.tanh(x @ Wxh + rh @ Whh + bh)
+
+    # h_next = (1 − z)⊙h_prev + z⊙h̃
+    dh_hat = dh_next * z
+    dz = dh_next * (h_hat - h_prev)
+    dh_prev = dh_next * (1.0 - z)
+
+    # candidate: h̃ = tanh(x Wxh + (r⊙h_prev) Whh + bh)
+    da_h = dh_hat * (1.0 - h_hat**2)
+    drh = da_h @ Whh.T
+    dr = drh * h_prev
+    dh_prev += drh * r
+
+    # gates, through their sigmoids
+    da_z = dz * z * (1.0 - z)
+    da_r = dr * r * (1.0 - r)
+    dh_prev += da_z @ Whz.T + da_r @ Whr.T
+    dx = da_z @ Wxz.T + da_r @ Wxr.T + da_h @ Wxh.T
+
+    dWx = np.hstack((x.T @ da_z, x.T @ da_r, x.T @ da_h))
+    dWh = np.hstack((h_prev.T @ da_z, h_prev.T @ da_r, rh.T @ da_h))
+    db = np.hstack((da_z.sum(axis=0), da_r.sum(axis=0), da_h.sum(axis=0)))
+    return dx, dh_prev, dWx, dWh, db

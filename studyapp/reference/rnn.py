@@ -1,0 +1,80 @@
+"""Vanilla (tanh) RNN: one cell, and the sequence layer with BPTT.
+
+Shapes: x (N,D), h (N,H), Wx (D,H), Wh (H,H), b (H,); sequences are
+batch-first, xs (N,T,D) and hs (N,T,H).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from studyapp.reference._common import Array, f64
+from studyapp.reference.registry import reference
+
+
+@reference("rnn_cell_forward")
+def rnn_cell_forward(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> Array:
+    """h_next = tanh(x Wx + h_prev Wh + b)."""
+    return np.tanh(f64(x) @ f64(Wx) + f64(h_prev) @ f64(Wh) + f64(b))
+
+
+@reference("rnn_cell_backward")
+def rnn_cell_backward(
+    x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array, dh_next: Array
+) -> tuple[Array, Array, Array, Array, Array]:
+    """Gradients of one cell given dL/dh_next: (dx, dh_prev, dWx, dWh, db).
+
+    The forward pass is recomputed (the cell is pure) to get h_next for the
+    tanh derivative 1 − h_next²; the rest is the backward of two matmuls.
+    """
+    x, h_prev, Wx, Wh = f64(x), f64(h_prev), f64(Wx), f64(Wh)
+    h_next = rnn_cell_forward(x, h_prev, Wx, Wh, b)
+    dt = f64(dh_next) * (1.0 - h_next**2)  # through tanh
+    db = np.sum(dt, axis=0)  # b was broadcast over the batch
+    dWh = h_prev.T @ dt
+    dh_prev = dt @ Wh.T
+    dWx = x.T @ dt
+    dx = dt @ Wx.T
+    return dx, dh_prev, dWx, dWh, db
+
+
+@reference("rnn_forward")
+def rnn_forward(xs: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> Array:
+    """Run the cell over t = 0..T−1 from h0; return every hidden state, hs (N,T,H)."""
+    xs = f64(xs)
+    N, T, _ = xs.shape
+    h = f64(h0)
+    hs = np.empty((N, T, h.shape[1]))
+    for t in range(T):
+        h = rnn_cell_forward(xs[:, t, :], h, Wx, Wh, b)
+        hs[:, t, :] = h
+    return hs
+
+
+@reference("rnn_backward")
+def rnn_backward(
+    xs: Array, h0: Array, Wx: Array, Wh: Array, b: Array, dhs: Array
+) -> tuple[Array, Array, Array, Array, Array]:
+    """Backpropagation through time: (dxs, dh0, dWx, dWh, db).
+
+    Walking t = T−1..0, the gradient reaching h_t is the loss term dhs[:, t]
+    plus what flows back from step t+1. The weights are shared by every step,
+    so their gradients are summed over time.
+    """
+    xs, h0, dhs = f64(xs), f64(h0), f64(dhs)
+    N, T, _ = xs.shape
+    hs = rnn_forward(xs, h0, Wx, Wh, b)
+    dxs = np.empty_like(xs)
+    dWx = np.zeros_like(f64(Wx))
+    dWh = np.zeros_like(f64(Wh))
+    db = np.zeros_like(f64(b))
+    dh = np.zeros_like(h0)  # gradient carried back from step t+1
+    for t in reversed(range(T)):
+        h_prev = hs[:, t - 1, :] if t > 0 else h0
+        dx, dh, dWx_t, dWh_t, db_t = rnn_cell_backward(
+            xs[:, t, :], h_prev, Wx, Wh, b, dhs[:, t, :] + dh
+        )
+        dxs[:, t, :] = dx
+        dWx += dWx_t
+        dWh += dWh_t
+        db += db_t
+    return dxs, dh, dWx, dWh, db
