@@ -286,7 +286,7 @@ SECTION = Record(
 
 
 def _check_exercise(data: dict[str, Any], node: MappingNode, ctx: Context) -> None:
-    from studyapp.reference import mutants, references
+    from studyapp.reference.registry import mutants, references
 
     reference = data["reference"]
     if reference not in references():

@@ -17,7 +17,7 @@ from typing import Any
 
 from studyapp.paths import cache_dir
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 _CHECKED_SOURCES = ("spec.py", "bank_spec.py", "loader.py", "variants.py", "yamlsource.py", "model.py")
 
 
@@ -25,7 +25,7 @@ _CHECKED_SOURCES = ("spec.py", "bank_spec.py", "loader.py", "variants.py", "yaml
 def fingerprint() -> str:
     """Hash of the validation logic and registries the cached results depend on."""
     from studyapp.content.generators import answer_function_names
-    from studyapp.reference import mutants, references
+    from studyapp.reference.registry import mutants, references
 
     digest = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
     here = Path(__file__).resolve().parent
@@ -41,25 +41,40 @@ def _path(digest: str) -> Path:
 
 
 def get(digest: str) -> dict[str, Any] | None:
-    """The cached entry for a file hash, or ``None`` (missing or unreadable: re-parse)."""
+    """The cached entry for a file hash, or ``None`` (missing or unreadable: re-parse).
+
+    Layout: line 1 is the entry as JSON with each section's ``items_json``
+    left out; line k+1 is section k's items JSON, kept as text (it is parsed
+    only when the section's items are first used, and this way it is never
+    escaped inside another JSON string).
+    """
     try:
-        with open(_path(digest), encoding="utf-8") as handle:
-            entry = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(entry, dict) or "data" not in entry or "problems" not in entry:
+        lines = _path(digest).read_text(encoding="utf-8").split("\n")
+        entry = json.loads(lines[0])
+        if not isinstance(entry, dict) or "data" not in entry or "problems" not in entry:
+            return None
+        sections = (entry["data"] or {}).get("sections", [])
+        if len(lines) != len(sections) + 1:
+            return None
+        for section, items_json in zip(sections, lines[1:]):
+            section["items_json"] = items_json
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
         return None
     return entry
 
 
 def put(digest: str, entry: dict[str, Any]) -> None:
     """Store an entry atomically; a read-only or full disk just means no cache."""
+    data = entry["data"]
+    sections = data.get("sections", []) if data else []
+    head = {**entry, "data": {**data, "sections": [{k: v for k, v in s.items() if k != "items_json"} for s in sections]} if data else None}
+    text = "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s["items_json"] for s in sections)])
     path = _path(digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.write(text)
         os.replace(tmp, path)
     except OSError:
         return

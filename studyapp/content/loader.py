@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import yaml
 from yaml.events import AliasEvent
@@ -33,6 +34,7 @@ from studyapp.content.model import (
     Section,
     Text,
     Tolerance,
+    trusted,
 )
 from studyapp.content.spec import INVALID, Context, child
 from studyapp.content.yamlsource import YamlSyntaxError, compose, gc_paused
@@ -73,7 +75,7 @@ def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [(line, column, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
     text = text.removeprefix("\ufeff")
-    with gc_paused():
+    with gc_paused():  # re-entrant: harmless when the caller already paused it
         try:
             root = compose(text)
         except YamlSyntaxError as exc:
@@ -123,7 +125,7 @@ def load_file(path: Path, use_cache: bool = True) -> tuple[Bank | None, list[Pro
     entry = cache.get(digest) if use_cache else None
     if entry is None:
         data, raw_problems = parse_bank_text(raw)
-        entry = {"data": data, "problems": raw_problems}
+        entry = {"data": cached_form(data) if data is not None else None, "problems": raw_problems}
         if use_cache:
             cache.put(digest, entry)
     problems = [Problem(shown, line, column, message) for line, column, message in entry["problems"]]
@@ -137,6 +139,11 @@ def load_library(paths: Sequence[str | os.PathLike[str]] | None = None, use_cach
     from studyapp.paths import bundled_content_dir
 
     roots = [Path(p) for p in paths] if paths else [bundled_content_dir()]
+    with gc_paused():  # the model is many small acyclic objects: see gc_paused
+        return _load_library(roots, use_cache)
+
+
+def _load_library(roots: list[Path], use_cache: bool) -> Library:
     library = Library()
     for root in roots:
         if not root.exists():
@@ -152,8 +159,11 @@ def load_library(paths: Sequence[str | os.PathLike[str]] | None = None, use_cach
 
 
 def _cross_check(library: Library) -> None:
-    """Checks that span banks: unique ids, and references to exercises that exist."""
-    seen_items: dict[str, Item] = {}
+    """Checks that span banks: unique ids, and references to exercises that exist.
+
+    Works on the lazy items' index, so it never forces items to be built.
+    """
+    seen_items: dict[str, Location] = {}
     seen_exercises: dict[str, Exercise] = {}
     seen_banks: dict[str, Bank] = {}
     problems = library.problems
@@ -171,26 +181,25 @@ def _cross_check(library: Library) -> None:
             seen_exercises[ex.id] = ex
             exercises.append(ex)
         cleaned.append(_replace_bank(bank, exercises=tuple(exercises)))
-    library.banks = cleaned
     final: list[Bank] = []
-    for bank in library.banks:
+    for bank in cleaned:
         sections = []
         for section in bank.sections:
-            items = []
-            for item in section.items:
-                if item.id in seen_items:
-                    problems.append(_problem_at(item.location, f"duplicate item id {item.id!r} (first defined at {seen_items[item.id].location})"))
+            items: LazyItems = section.items  # type: ignore[assignment]
+            dropped: set[str] = set()
+            for entry in items.index:
+                location = Location(bank.path, entry.line, entry.column)
+                if entry.id in seen_items:
+                    problems.append(_problem_at(location, f"duplicate item id {entry.id!r} (first defined at {seen_items[entry.id]})"))
+                    dropped.add(entry.id)
                     continue
-                wanted = [item.exercise] if item.kind == "code" else []
-                if item.verify:
-                    wanted.append(item.verify["exercise"])
-                missing = [w for w in wanted if w not in seen_exercises]
+                missing = [w for w in entry.exercises if w not in seen_exercises]
                 if missing:
-                    problems.append(_problem_at(item.location, f"item {item.id!r} refers to unknown exercise {missing[0]!r}"))
+                    problems.append(_problem_at(location, f"item {entry.id!r} refers to unknown exercise {missing[0]!r}"))
+                    dropped.add(entry.id)
                     continue
-                seen_items[item.id] = item
-                items.append(item)
-            sections.append(Section(section.id, section.title, tuple(items), section.description))
+                seen_items[entry.id] = location
+            sections.append(Section(section.id, section.title, items.without(dropped), section.description))
         final.append(_replace_bank(bank, sections=tuple(sections)))
     library.banks = final
 
@@ -211,20 +220,98 @@ def _problem_at(location: Location | None, message: str) -> Problem:
 
 
 def _text(value: dict[str, str] | None) -> Text:
-    return Text(value) if value else EMPTY_TEXT
+    return trusted(Text, {"values": value}) if value else EMPTY_TEXT
+
+
+def cached_form(data: dict[str, Any]) -> dict[str, Any]:
+    """Plain bank data with each section's items stored as one JSON string plus an index.
+
+    Reading the cache then parses one string per section instead of every
+    item's nested text mappings; items are built on first access.
+    """
+    sections = []
+    for section in data.get("sections", []):
+        index = [
+            [i["id"], i["kind"], i["_line"], i["_column"], [x for x in (i.get("exercise"), (i.get("verify") or {}).get("exercise")) if x]]
+            for i in section["items"]
+        ]
+        rest = {k: v for k, v in section.items() if k != "items"}
+        sections.append({**rest, "index": index, "items_json": json.dumps(section["items"], ensure_ascii=False, separators=(",", ":"))})
+    return {**data, "sections": sections}
+
+
+class IndexEntry(NamedTuple):
+    """What is known about an item before it is built: enough for counts and cross-checks."""
+
+    id: str
+    kind: str
+    line: int
+    column: int
+    exercises: list[str]
+
+
+class LazyItems(Sequence[Item]):
+    """A section's items, built from their JSON on first access (thread-safe)."""
+
+    def __init__(self, index: tuple[IndexEntry, ...], build: Callable[[frozenset[str]], tuple[Item, ...]], dropped: frozenset[str] = frozenset()):
+        self.index = tuple(e for e in index if e.id not in dropped)
+        self._all_index = index
+        self._build = build
+        self._dropped = dropped
+        self._items: tuple[Item, ...] | None = None
+        self._lock = threading.Lock()
+
+    def without(self, ids: set[str]) -> "LazyItems":
+        return LazyItems(self._all_index, self._build, self._dropped | frozenset(ids)) if ids else self
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.index)
+
+    def _materialized(self) -> tuple[Item, ...]:
+        if self._items is None:
+            with self._lock:
+                if self._items is None:
+                    with gc_paused():
+                        self._items = self._build(self._dropped)
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, position: Any) -> Any:
+        return self._materialized()[position]
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._materialized())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyItems, tuple, list)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyItems({len(self)} items{'' if self._items is None else ', built'})"
 
 
 def bank_from_data(data: dict[str, Any], path: str, digest: str) -> Bank:
+    """Build a bank from its cached form (see :func:`cached_form`)."""
     header = data["bank"]
     languages = frozenset(header["languages"])
     bank_id = header["id"]
+
+    def section_items(s: dict[str, Any]) -> LazyItems:
+        items_json, section_id = s["items_json"], s["id"]
+
+        def build(dropped: frozenset[str]) -> tuple[Item, ...]:
+            return tuple(_item(i, bank_id, section_id, languages, path) for i in json.loads(items_json) if i["id"] not in dropped)
+
+        index = tuple(map(IndexEntry._make, s["index"]))
+        return LazyItems(index, build)
+
     sections = tuple(
-        Section(
-            id=s["id"],
-            title=_text(s["title"]),
-            description=_text(s.get("description")),
-            items=tuple(_item(i, bank_id, s["id"], languages, path) for i in s["items"]),
-        )
+        Section(id=s["id"], title=_text(s["title"]), description=_text(s.get("description")), items=section_items(s))
         for s in data.get("sections", [])
     )
     exercises = tuple(_exercise(e, bank_id, languages, path) for e in data.get("exercises", []))
@@ -240,34 +327,44 @@ def bank_from_data(data: dict[str, Any], path: str, digest: str) -> Bank:
     )
 
 
+# Keys whose plain value is the model value as it is (after tuple conversion for lists).
+_PLAIN_KEYS = ("material", "difficulty", "shuffle", "unit", "case_sensitive", "exercise", "generator", "verify")
+_TUPLE_KEYS = ("tags", "accept", "regex")
+
+
 def _item(d: dict[str, Any], bank: str, section: str, languages: frozenset[str], path: str) -> Item:
-    kind = d["kind"]
-    answer = d.get("answer")
-    if kind == "multi" and answer is not None:
-        answer = tuple(answer)
-    tolerance = d.get("tolerance", {})
-    fields: dict[str, Any] = dict(
-        id=d["id"],
-        kind=kind,
-        prompt=_text(d.get("prompt")),
-        explanation=_text(d["explanation"]),
-        bank=bank,
-        section=section,
-        material=d["material"],
-        tags=tuple(d.get("tags", ())),
-        difficulty=d.get("difficulty", 2),
-        hints=tuple(_text(h) for h in d.get("hints", ())),
-        choices=tuple(Choice(_text(c["text"]), _text(c.get("feedback"))) for c in d.get("choices", ())),
-        shuffle=d.get("shuffle", True),
-        answer=answer,
-        tolerance=Tolerance(abs=tolerance.get("abs", 0.0), rel=tolerance.get("rel", 0.0)),
-        unit=d.get("unit", ""),
-        accept=tuple(d.get("accept", ())),
-        regex=tuple(d.get("regex", ())),
-        case_sensitive=d.get("case_sensitive", False),
-        template=_text(d.get("template")),
-        code_language=d.get("code", ""),
-        blanks=tuple(
+    """Build an Item from validated plain data (fresh from YAML or from the cache)."""
+    fields: dict[str, Any] = {
+        "id": d["id"],
+        "kind": d["kind"],
+        "prompt": _text(d.get("prompt")),
+        "explanation": _text(d["explanation"]),
+        "bank": bank,
+        "section": section,
+        "languages": languages,
+        "content_hash": d["_hash"],
+        "location": trusted(Location, {"path": path, "line": d["_line"], "column": d["_column"]}),
+    }
+    for key in _PLAIN_KEYS:
+        if key in d:
+            fields[key] = d[key]
+    for key in _TUPLE_KEYS:
+        if key in d:
+            fields[key] = tuple(d[key])
+    if "answer" in d:
+        fields["answer"] = tuple(d["answer"]) if d["kind"] == "multi" else d["answer"]
+    if "hints" in d:
+        fields["hints"] = tuple(_text(h) for h in d["hints"])
+    if "choices" in d:
+        fields["choices"] = tuple(trusted(Choice, {"text": _text(c["text"]), "feedback": _text(c.get("feedback"))}) for c in d["choices"])
+    if "tolerance" in d:
+        fields["tolerance"] = Tolerance(abs=d["tolerance"].get("abs", 0.0), rel=d["tolerance"].get("rel", 0.0))
+    if "template" in d:
+        fields["template"] = _text(d["template"])
+    if "code" in d:
+        fields["code_language"] = d["code"]
+    if "blanks" in d:
+        fields["blanks"] = tuple(
             Blank(
                 number=n,
                 options=tuple(_text(o) for o in b.get("options", ())),
@@ -277,19 +374,13 @@ def _item(d: dict[str, Any], bank: str, section: str, languages: frozenset[str],
                 case_sensitive=b.get("case_sensitive", False),
                 feedback=_text(b.get("feedback")),
             )
-            for n, b in enumerate(d.get("blanks", ()), start=1)
-        ),
-        exercise=d.get("exercise", ""),
-        params=params_from_data(d["params"]) if "params" in d else (),
-        generator=d.get("generator", ""),
-        verify=d.get("verify"),
-        languages=languages,
-        content_hash=d["_hash"],
-        location=Location(path, d["_line"], d["_column"]),
-    )
+            for n, b in enumerate(d["blanks"], start=1)
+        )
+    if "params" in d:
+        fields["params"] = params_from_data(d["params"])
     if "choice_format" in d:
         fields["choice_format"] = _text(d["choice_format"])
-    return Item(**fields)
+    return trusted(Item, fields)
 
 
 def _exercise(d: dict[str, Any], bank: str, languages: frozenset[str], path: str) -> Exercise:

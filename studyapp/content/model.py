@@ -6,7 +6,22 @@ or from the on-disk cache, the judge and the UI read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence, TypeVar
+
+T = TypeVar("T")
+
+
+def trusted(cls: type[T], values: dict[str, Any]) -> T:
+    """Build a frozen model object from already-validated values, skipping ``__init__``.
+
+    Loading the cache builds tens of thousands of objects; the generated
+    frozen ``__init__`` costs one ``object.__setattr__`` per field, which is
+    most of a cached start. Fields left out read the class-level default
+    that dataclasses keep (no model field uses a default factory).
+    """
+    obj = object.__new__(cls)
+    obj.__dict__.update(values)
+    return obj
 
 LANGUAGES: tuple[str, ...] = ("en", "ja")
 """Languages the app ships; content may claim any subset."""
@@ -188,7 +203,8 @@ class Item:
 class Section:
     id: str
     title: Text
-    items: tuple[Item, ...]
+    items: Sequence[Item]
+    """A tuple, or a lazily built sequence when loaded from the cache."""
     description: Text = EMPTY_TEXT
 
 
@@ -241,6 +257,10 @@ class Bank:
     def items(self) -> tuple[Item, ...]:
         return tuple(item for section in self.sections for item in section.items)
 
+    def item_count(self) -> int:
+        """Number of items, without building them."""
+        return sum(len(section.items) for section in self.sections)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -279,7 +299,7 @@ class Library:
 
     def _index(self) -> dict[str, Item]:
         cached = getattr(self, "_item_index", None)
-        if cached is None or len(cached) != sum(len(b.items()) for b in self.banks):
+        if cached is None or len(cached) != sum(b.item_count() for b in self.banks):
             cached = {item.id: item for item in self.items()}
             self._item_index = cached
         return cached
