@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from studyapp.reference import get_mutant, get_reference, mutants, references
+from studyapp.reference.registry import get_mutant, get_reference, mutants, references
 from studyapp.reference._common import sigmoid
 from tests.reference._helpers import cell_params, randn
 
