@@ -82,8 +82,9 @@ def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem
             return None, [(exc.line, exc.column, exc.message)]
         if root is None:
             return None, [(1, 1, "the file is empty")]
-        if "&" in text and any(isinstance(e, AliasEvent) for e in yaml.parse(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)):
-            return None, [(1, 1, "YAML anchors and aliases (&name / *name) are not supported in banks; write the text out")]
+        alias = _first_alias(text) if "&" in text else None
+        if alias is not None:
+            return None, [(*alias, "YAML aliases (*name) are not supported in banks; write the text out (a plain value starting with * must be quoted)")]
         ctx = Context(path="")
         if isinstance(root, MappingNode):
             ctx.languages = _claimed_languages(root)
@@ -93,6 +94,17 @@ def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem
         return None, problems
     _stamp_hashes(data_out)
     return data_out, problems
+
+
+def _first_alias(text: str) -> tuple[int, int] | None:
+    """Where the first alias is: aliases can expand exponentially ("billion laughs"), so banks may not use them."""
+    for event in yaml.parse(text, Loader=_EVENT_LOADER):
+        if isinstance(event, AliasEvent):
+            return event.start_mark.line + 1, event.start_mark.column + 1
+    return None
+
+
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _claimed_languages(root: MappingNode) -> frozenset[str]:

@@ -68,7 +68,7 @@ AUTHOR_MISTAKES = [
     ("unknown generator", insert_after(22, "        params: {n: {range: [1, 3]}}\n        generator: no_such_function").replace("        answer: 0.5\n", ""), 23, 20, "unknown answer function 'no_such_function'"),
     ("empty range", insert_after(22, "        params: {n: {range: [5, 3]}}\n        generator: conv_output_size").replace("        answer: 0.5\n", ""), 22, 29, "range [5, 3] is empty"),
     ("languages missing in header", with_line(4, "  order: 3"), 2, 3, "missing required key 'languages'"),
-    ("anchors", with_line(12, "        prompt: &p {en: Pick B, ja: Bを選べ}").replace("prompt: {en: Half of one, ja: 1の半分}", "prompt: *p"), 1, 1, "anchors and aliases"),
+    ("anchors", with_line(12, "        prompt: &p {en: Pick B, ja: Bを選べ}").replace("prompt: {en: Half of one, ja: 1の半分}", "prompt: *p"), 21, 17, "aliases (*name) are not supported"),
     ("list expected", with_line(13, "        choices: A or B", with_line(14, "        # A", with_line(15, "        # B"))), 13, 18, "expected a list, got text"),
     ("multi duplicate", with_line(10, "        kind: multi").replace("answer: 1\n", "answer: [1, 1]\n"), 16, 17, "listed twice"),
 ]

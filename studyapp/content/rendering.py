@@ -1,0 +1,128 @@
+"""Markdown with LaTeX math to HTML plus typeset formula images (no Qt).
+
+Prose goes through markdown-it (CommonMark + tables + ``$``/``$$`` math);
+each formula is typeset by matplotlib's mathtext into a PNG, referenced from
+the HTML as ``math:<key>`` so a view can register the images with its
+document. A formula mathtext cannot typeset falls back to its TeX source in
+code style, never to an error: the content test suite checks that bundled
+formulas all typeset.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+# mathtext speaks a subset of TeX: rewrite the common commands it lacks.
+_TEX_REWRITES = [
+    (re.compile(r"\\(?:text|textrm|operatorname|mathrm)\s*\{([^{}]*)\}"), r"\\mathrm{\1}"),
+    (re.compile(r"\\textbf\s*\{([^{}]*)\}"), r"\\mathbf{\1}"),
+    (re.compile(r"\\(?:lVert|rVert|Vert)"), r"\\|"),
+    (re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)\s*(?=[()\[\]|.]|\\[{}|])"), ""),
+    (re.compile(r"\\(?:dfrac|tfrac)"), r"\\frac"),
+    (re.compile(r"\\,|\\;|\\!|\\:|~"), " "),
+    (re.compile(r"\\quad|\\qquad"), r"\\ \\ "),
+    (re.compile(r"\\lvert|\\rvert"), "|"),
+    (re.compile(r"\\ldots|\\cdots|\\dots"), r"\\cdots"),
+    (re.compile(r"\\top\b"), r"\\mathsf{T}"),
+    (re.compile(r"\\intercal\b"), r"\\mathsf{T}"),
+    (re.compile(r"\\displaystyle"), ""),
+]
+
+
+def mathtext_source(tex: str) -> str:
+    """TeX as mathtext accepts it (single line, supported commands)."""
+    tex = " ".join(tex.split())
+    for pattern, replacement in _TEX_REWRITES:
+        tex = pattern.sub(replacement, tex)
+    return tex
+
+
+_render_lock = threading.Lock()  # matplotlib's text machinery is not thread-safe
+
+
+@lru_cache(maxsize=4096)
+def typeset(tex: str, size: float = 15.0, color: str = "#202020", dpi: int = 110) -> bytes | None:
+    """PNG bytes of a formula typeset by mathtext, or ``None`` if it cannot be typeset."""
+    from matplotlib.mathtext import math_to_image
+
+    buffer = io.BytesIO()
+    with _render_lock:
+        try:
+            from matplotlib.font_manager import FontProperties
+
+            math_to_image(f"${mathtext_source(tex)}$", buffer, prop=FontProperties(size=size), dpi=dpi, format="png", color=color)
+        except Exception:  # mathtext raises ValueError/ParseException variants on unsupported TeX
+            return None
+    return buffer.getvalue()
+
+
+def can_typeset(tex: str) -> bool:
+    return typeset(tex) is not None
+
+
+@dataclass
+class Rendered:
+    """HTML whose ``<img src="math:KEY">`` refer to the PNGs in ``images``."""
+
+    html: str
+    images: dict[str, bytes] = field(default_factory=dict)
+    formulas: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+    dollarmath_plugin(md, allow_space=True, allow_digits=True, double_inline=True)
+    return md
+
+
+def _collect_math(md_text: str) -> list[tuple[str, bool]]:
+    found: list[tuple[str, bool]] = []
+
+    def walk(tokens) -> None:
+        for token in tokens:
+            if token.type in ("math_inline", "math_block", "math_inline_double", "math_block_label"):
+                found.append((token.content, token.type != "math_inline"))
+            if token.children:
+                walk(token.children)
+
+    walk(_markdown().parse(md_text))
+    return found
+
+
+def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0) -> Rendered:
+    """Render Markdown + math to HTML for a rich-text view, typesetting each formula."""
+    rendered = Rendered(html="")
+    md = _markdown()
+
+    def math_html(tex: str, display: bool) -> str:
+        rendered.formulas.append(tex)
+        png = typeset(tex, size * (1.1 if display else 1.0), color)
+        if png is None:
+            code = f"<code>{html.escape(tex)}</code>"
+            return f"<p align='center'>{code}</p>" if display else code
+        key = hashlib.sha1(f"{tex}|{size}|{color}|{display}".encode()).hexdigest()[:16]
+        rendered.images[key] = png
+        img = f"<img src='math:{key}' alt='{html.escape(tex, quote=True)}' style='vertical-align: middle'>"
+        return f"<p align='center'>{img}</p>" if display else img
+
+    rules = md.renderer.rules
+    rules["math_inline"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, False)
+    rules["math_inline_double"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
+    rules["math_block"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
+    rules["math_block_label"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
+    rendered.html = md.render(md_text)
+    return rendered
+
+
+def formulas_in(md_text: str) -> list[str]:
+    """Every formula (inline or display) in a Markdown text, for content checks."""
+    return [tex for tex, _ in _collect_math(md_text)]
