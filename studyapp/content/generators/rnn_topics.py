@@ -33,6 +33,20 @@ def _fmt(x: float, digits: int = 4) -> str:
     return text or "0"
 
 
+def _par(x: float) -> str:
+    """A number for a product in LaTeX: negative values wrapped in parentheses."""
+    text = _fmt(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _sum_expr(terms: list[str]) -> str:
+    """Join already formatted terms with + / − so that '+ -0.2' reads '− 0.2'."""
+    out = terms[0]
+    for t in terms[1:]:
+        out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
+    return out
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -83,7 +97,10 @@ def conv_same_padding(p: Mapping[str, Any]) -> Generated:
 def rnn_hidden_step_tanh(p: Mapping[str, Any]) -> Generated:
     """Scalar RNN: z1 = tanh(w_in·x1 + w·z0 + b)."""
     u = p["w_in"] * p["x"] + p["w"] * p["z0"] + p["b"]
-    return Generated(answer=math.tanh(u), values={"u": _fmt(u), "z1": _fmt(math.tanh(u))})
+    expr = _sum_expr([
+        f"{_par(p['w_in'])}\\cdot{_par(p['x'])}", f"{_par(p['w'])}\\cdot{_par(p['z0'])}", _fmt(p["b"])
+    ])
+    return Generated(answer=math.tanh(u), values={"expr": expr, "u": _fmt(u), "z1": _fmt(math.tanh(u))})
 
 
 @answer_function("rnn_output_step_sigmoid")
@@ -93,7 +110,8 @@ def rnn_output_step_sigmoid(p: Mapping[str, Any]) -> Generated:
     z1 = math.tanh(u)
     v = p["w_out"] * z1 + p["c"]
     y = _sigmoid(v)
-    return Generated(answer=y, values={"u": _fmt(u), "z1": _fmt(z1), "v": _fmt(v), "y1": _fmt(y)})
+    v_expr = _sum_expr([f"{_par(p['w_out'])}\\cdot{_par(z1)}", _fmt(p["c"])])
+    return Generated(answer=y, values={"u": _fmt(u), "z1": _fmt(z1), "v_expr": v_expr, "v": _fmt(v), "y1": _fmt(y)})
 
 
 def _rnn_counts(d: int, h: int, o: int) -> dict[str, int]:
@@ -181,7 +199,7 @@ def vanishing_product_choices(p: Mapping[str, Any]) -> Generated:
     """Upper bound of a product of T sigmoid-derivative factors with |w| = 1: 0.25^T."""
     t = p["T"]
     answer = 0.25**t
-    candidates = [0.25 * t, 0.5**t, 0.25 ** (t - 1), 1 - 0.25 * t if 1 - 0.25 * t > 0 else 0.75**t]
+    candidates = [0.25 * t, 0.5**t, 0.25 ** (t - 1), 0.25]  # summed, σ(0) as base, one factor short, one factor only
     fmt = lambda x: float(f"{x:.6g}")  # noqa: E731
     return Generated(answer=fmt(answer), distractors=_distinct(fmt(answer), [fmt(c) for c in candidates]))
 
@@ -199,7 +217,8 @@ def bptt_scalar_delta(p: Mapping[str, Any]) -> Generated:
     """Scalar tanh RNN: δ^{t-1} = δ^t · w · (1 − z_{t-1}²) with z_{t-1} = tanh(u_{t-1})."""
     z = p["z_prev"]
     d_act = 1 - z * z
-    return Generated(answer=p["delta"] * p["w"] * d_act, values={"dact": _fmt(d_act)})
+    expr = f"{_par(p['delta'])}\\cdot{_par(p['w'])}\\cdot{_par(d_act)}"
+    return Generated(answer=p["delta"] * p["w"] * d_act, values={"dact": _fmt(d_act), "expr": expr})
 
 
 @answer_function("sgd_update")
