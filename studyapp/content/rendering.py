@@ -16,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -98,8 +99,14 @@ def _collect_math(md_text: str) -> list[tuple[str, bool]]:
     return found
 
 
-def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0) -> Rendered:
-    """Render Markdown + math to HTML for a rich-text view, typesetting each formula."""
+def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0, image_dir: Path | None = None, inline: bool = False) -> Rendered:
+    """Render Markdown + math to HTML for a rich-text view, typesetting each formula.
+
+    Formulas are referenced as ``math:KEY`` (the view registers ``images``),
+    or, with ``image_dir``, written there as PNG files and referenced by path
+    (for widgets such as labels that cannot take registered resources).
+    ``inline`` drops the enclosing paragraph, for one-line texts.
+    """
     rendered = Rendered(html="")
     md = _markdown()
 
@@ -111,7 +118,14 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0) ->
             return f"<p align='center'>{code}</p>" if display else code
         key = hashlib.sha1(f"{tex}|{size}|{color}|{display}".encode()).hexdigest()[:16]
         rendered.images[key] = png
-        img = f"<img src='math:{key}' alt='{html.escape(tex, quote=True)}' style='vertical-align: middle'>"
+        src = f"math:{key}"
+        if image_dir is not None:
+            path = image_dir / f"{key}.png"
+            if not path.exists():
+                image_dir.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(png)
+            src = path.as_posix()
+        img = f"<img src='{src}' alt='{html.escape(tex, quote=True)}' style='vertical-align: middle'>"
         return f"<p align='center'>{img}</p>" if display else img
 
     rules = md.renderer.rules
@@ -119,7 +133,9 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0) ->
     rules["math_inline_double"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block_label"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
-    rendered.html = md.render(md_text)
+    rendered.html = md.render(md_text).strip()
+    if inline and rendered.html.startswith("<p>") and rendered.html.endswith("</p>") and rendered.html.count("<p>") == 1:
+        rendered.html = rendered.html[3:-4]
     return rendered
 
 

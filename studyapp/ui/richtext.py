@@ -27,6 +27,7 @@ class RichTextView(QTextBrowser):
         for key, png in rendered.images.items():
             document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{key}"), QImage.fromData(png))
         self.setHtml(rendered.html)
+        self.setAccessibleDescription(text)  # the source, formulas included, for screen readers
 
     def markdown_source(self) -> str:
         return self._markdown
