@@ -257,9 +257,7 @@ def _attention_case(p: Mapping[str, Any]) -> tuple[list[tuple[int, int]], tuple[
 
 def _attention_values(hs: list[tuple[int, int]], h: tuple[int, int], scores: list[float], w: list[float], ctx: list[float]) -> dict[str, Any]:
     return {
-        "hs": "\\begin{pmatrix}"
-        + " \\\\ ".join(f"{r[0]} & {r[1]}" for r in hs)
-        + "\\end{pmatrix}",
+        "hs": ", ".join(f"$hs_{t + 1} = ({r[0]}, {r[1]})$" for t, r in enumerate(hs)),
         "hvec": f"({h[0]}, {h[1]})",
         "scores": _vec(scores),
         "weights": "(" + ", ".join(_fmt(x, 4) for x in w) + ")",
