@@ -1,0 +1,350 @@
+"""Code exercise view: statement beside an editor; grading runs off the UI thread.
+
+The grader (a zygote process forking one sandboxed child per run) is called
+from a worker thread; its verdict comes back through a queued Qt signal, so
+the window keeps repainting even while an infinite loop runs to its time
+limit. Drafts autosave to the progress store half a second after typing
+stops, and on every switch away, so nothing typed is lost.
+"""
+from __future__ import annotations
+
+import html
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.content.model import Exercise
+from studyapp.ui.code_editor import CodeEditor
+from studyapp.ui.i18n import Catalog
+from studyapp.ui.richtext import RichTextView
+
+T = Catalog(
+    "code",
+    {
+        "grade": {"en": "Grade (Ctrl+Enter)", "ja": "採点 (Ctrl+Enter)"},
+        "cancel": {"en": "Cancel", "ja": "中止"},
+        "reset": {"en": "Reset to starter", "ja": "初期コードに戻す"},
+        "reset_confirm": {"en": "Replace your code with the starter code?", "ja": "いまのコードを初期コードに置き換えますか？"},
+        "reveal": {"en": "Show solution", "ja": "解答例を表示"},
+        "reveal_locked": {"en": "The solution unlocks after you pass or after {n} failed attempts.",
+                          "ja": "解答例は合格するか、{n} 回不合格になると表示できます。"},
+        "solution": {"en": "Reference solution", "ja": "解答例"},
+        "hints": {"en": "Hints", "ja": "ヒント"},
+        "grading": {"en": "Grading…", "ja": "採点中…"},
+        "passed": {"en": "Passed", "ja": "合格"},
+        "failed": {"en": "Failed", "ja": "不合格"},
+        "error": {"en": "Error", "ja": "エラー"},
+        "cancelled": {"en": "Error: the run was cancelled.", "ja": "エラー: 採点を中止しました。"},
+        "cases": {"en": "{passed} of {total} cases passed · {ms:.0f} ms", "ja": "{total} ケース中 {passed} ケース合格 · {ms:.0f} ms"},
+        "first_mismatch": {"en": "First problem", "ja": "最初の不一致"},
+        "diagnosis": {"en": "Known mistake: {message} (`{id}`)", "ja": "よくある間違い: {message}（`{id}`）"},
+        "example": {"en": "Visible example", "ja": "公開されている例"},
+        "inputs": {"en": "Inputs", "ja": "入力"},
+        "expected": {"en": "Expected", "ja": "期待される出力"},
+        "got": {"en": "Your output", "ja": "あなたの出力"},
+        "stdout": {"en": "Printed output", "ja": "print の出力"},
+        "traceback": {"en": "Traceback (line {line} is highlighted in the editor)", "ja": "トレースバック（エディタの {line} 行目を強調表示）"},
+        "traceback_plain": {"en": "Traceback", "ja": "トレースバック"},
+        "all_cases": {"en": "All cases", "ja": "全ケース"},
+        "draft_saved": {"en": "Draft saved", "ja": "下書きを保存しました"},
+        "kind_syntax_error": {"en": "syntax error", "ja": "構文エラー"},
+        "kind_exception": {"en": "exception", "ja": "例外"},
+        "kind_timeout": {"en": "time limit exceeded", "ja": "時間制限超過"},
+        "kind_memory_limit": {"en": "memory limit exceeded", "ja": "メモリ制限超過"},
+        "kind_crashed": {"en": "the process crashed", "ja": "プロセスが異常終了"},
+        "kind_output_limit": {"en": "too much printed output", "ja": "出力が多すぎます"},
+        "kind_missing_function": {"en": "function not defined", "ja": "関数が定義されていません"},
+        "kind_cancelled": {"en": "cancelled", "ja": "中止"},
+    },
+)
+
+REVEAL_AFTER_FAILS = 3
+
+
+class _GradeRelay(QObject):
+    """Carries a verdict from the worker thread to the UI thread (queued signal)."""
+
+    done = Signal(int, object)
+
+
+class CodeExerciseView(QWidget):
+    """One code exercise: statement, hints, editor, grading and the verdict."""
+
+    graded = Signal(object)
+
+    def __init__(self, grader: Any, store: Any = None, recorder: Any = None, language: str = "en",
+                 reveal_policy: str = "pass_or_3_fails", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grader = grader
+        self.store = store
+        self.recorder = recorder
+        self.language = language
+        self.reveal_policy = reveal_policy
+        self.exercise: Exercise | None = None
+        self.last_verdict: Any = None
+        self._run_id = 0
+        self._running = False
+        self._started_at = 0.0
+        self._relay = _GradeRelay()
+        self._relay.done.connect(self._on_verdict)
+        self._autosave = QTimer(self, singleShot=True, interval=500, timeout=self.save_draft)
+        self._build()
+
+    def _build(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.statement = RichTextView(object_name="statementText")
+        self.statement.setAccessibleName("Exercise statement")
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.editor = CodeEditor()
+        self.editor.textChanged.connect(self._on_edit)
+        buttons = QHBoxLayout()
+        self.grade_button = QPushButton(objectName="gradeButton", clicked=self.grade)
+        self.cancel_button = QPushButton(objectName="cancelGradeButton", clicked=self.cancel)
+        self.reset_button = QPushButton(objectName="resetButton", clicked=self.reset_to_starter)
+        self.reveal_button = QPushButton(objectName="revealButton", clicked=self.reveal_solution)
+        self.busy = QProgressBar(objectName="gradingBusy")
+        self.busy.setRange(0, 0)  # indeterminate
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        self.saved_label = QLabel(objectName="draftLabel")
+        self.saved_label.setStyleSheet("color: palette(placeholder-text);")
+        for widget in (self.grade_button, self.cancel_button, self.busy):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        for widget in (self.saved_label, self.reset_button, self.reveal_button):
+            buttons.addWidget(widget)
+        self.verdict_view = RichTextView(object_name="verdictText")
+        self.verdict_view.setAccessibleName("Verdict")
+        inner = QSplitter(Qt.Orientation.Vertical)
+        inner.addWidget(self.editor)
+        inner.addWidget(self.verdict_view)
+        inner.setSizes([420, 260])
+        column.addLayout(buttons)
+        column.addWidget(inner, 1)
+        splitter.addWidget(self.statement)
+        splitter.addWidget(right)
+        splitter.setSizes([420, 680])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, self.grade)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut_enter = QShortcut(QKeySequence("Ctrl+Enter"), self, self.grade)
+        shortcut_enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retranslate(self.language)
+        self._set_running(False)
+
+    def retranslate(self, language: str) -> None:
+        self.language = language
+        self.grade_button.setText(T("grade", language))
+        self.cancel_button.setText(T("cancel", language))
+        self.reset_button.setText(T("reset", language))
+        self.reveal_button.setText(T("reveal", language))
+        for button, name in ((self.grade_button, "Grade"), (self.cancel_button, "Cancel grading"),
+                             (self.reset_button, "Reset to starter"), (self.reveal_button, "Show solution")):
+            button.setAccessibleName(name)
+        if self.exercise is not None:
+            self._show_statement()
+            if self.last_verdict is not None:
+                self._show_verdict(self.last_verdict)
+
+    # --- exercise and drafts -------------------------------------------------------------
+    def open_exercise(self, exercise: Exercise) -> None:
+        if self.exercise is not None:
+            self.save_draft()
+        if self._running:
+            self.cancel()
+        self.exercise = exercise
+        self.last_verdict = None
+        draft = self.store.load_draft(exercise.id) if self.store is not None else None
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(draft if draft is not None else exercise.starter)
+        self.editor.blockSignals(False)
+        self.editor.document().clearUndoRedoStacks()
+        self.editor.set_error_line(None)
+        self.saved_label.setText("")
+        self._show_statement()
+        self.verdict_view.set_markdown("")
+        self._update_reveal()
+
+    def _show_statement(self) -> None:
+        ex = self.exercise
+        assert ex is not None
+        lang = self.language
+        parts = [f"# {ex.title.get(lang)}", ex.statement.get(lang)]
+        if ex.hints:
+            parts.append(f"### {T('hints', lang)}")
+            parts.append("\n".join(f"{i}. {h.get(lang)}" for i, h in enumerate(ex.hints, start=1)))
+        self.statement.set_markdown("\n\n".join(parts))
+
+    def _on_edit(self) -> None:
+        self._autosave.start()
+        self.editor.set_error_line(None)
+
+    def save_draft(self) -> None:
+        if self.exercise is not None and self.store is not None:
+            self.store.save_draft(self.exercise.id, self.editor.toPlainText())
+            self.saved_label.setText(T("draft_saved", self.language))
+
+    def reset_to_starter(self, confirm: bool = True) -> None:
+        if self.exercise is None:
+            return
+        if confirm and self.editor.toPlainText() != self.exercise.starter:
+            answer = QMessageBox.question(self, self.exercise.title.get(self.language), T("reset_confirm", self.language))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        cursor = self.editor.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.insertText(self.exercise.starter)  # an edit, so Undo brings the learner's code back
+        self.save_draft()
+
+    # --- reveal policy ---------------------------------------------------------------------
+    def can_reveal(self) -> bool:
+        if self.exercise is None:
+            return False
+        if self.reveal_policy == "always":
+            return True
+        if self.reveal_policy == "never" or self.store is None:
+            return False
+        submissions = self.store.submissions(self.exercise.id)
+        passed = any(s.passed for s in submissions)
+        failed = sum(1 for s in submissions if not s.passed)
+        return passed or (self.reveal_policy == "pass_or_3_fails" and failed >= REVEAL_AFTER_FAILS)
+
+    def _update_reveal(self) -> None:
+        allowed = self.can_reveal()
+        self.reveal_button.setEnabled(allowed)
+        self.reveal_button.setToolTip("" if allowed else T("reveal_locked", self.language, n=REVEAL_AFTER_FAILS))
+
+    def reveal_solution(self) -> None:
+        if not self.can_reveal() or self.exercise is None:
+            return
+        lang = self.language
+        self.verdict_view.set_markdown(f"### {T('solution', lang)}\n\n```python\n{self.exercise.solution}\n```")
+
+    # --- grading ------------------------------------------------------------------------------
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self.grade_button.setEnabled(not running and self.grader is not None)
+        self.cancel_button.setEnabled(running)
+        self.busy.setVisible(running)
+
+    @property
+    def is_grading(self) -> bool:
+        return self._running
+
+    def grade(self) -> None:
+        if self._running or self.exercise is None or self.grader is None:
+            return
+        self.save_draft()
+        self._run_id += 1
+        run_id, exercise, source, language = self._run_id, self.exercise, self.editor.toPlainText(), self.language
+        self._set_running(True)
+        self._started_at = time.monotonic()
+        self.editor.set_error_line(None)
+        self.verdict_view.set_markdown(T("grading", language))
+
+        def work() -> None:
+            try:
+                verdict = self.grader.grade(exercise, source, language=language)
+            except Exception as exc:  # the grader must never take the app down
+                verdict = exc
+            self._relay.done.emit(run_id, (exercise, source, verdict))
+
+        threading.Thread(target=work, name="grading", daemon=True).start()
+
+    def cancel(self) -> None:
+        """Stop the run: the sandbox child is killed and the view is free at once."""
+        if not self._running:
+            return
+        self._run_id += 1  # the cancelled run's verdict will be ignored when it arrives
+        if self.grader is not None:
+            self.grader.cancel()
+        self._set_running(False)
+        self.verdict_view.set_markdown(T("cancelled", self.language))
+        self.graded.emit(None)
+
+    def _on_verdict(self, run_id: int, payload: Any) -> None:
+        if run_id != self._run_id:
+            return
+        exercise, source, verdict = payload
+        self._set_running(False)
+        if isinstance(verdict, Exception):
+            self.verdict_view.set_markdown(f"**{T('error', self.language)}**: {html.escape(str(verdict))}")
+            self.graded.emit(None)
+            return
+        self.last_verdict = verdict
+        if self.recorder is not None:
+            self.recorder.record_submission(exercise, source=source, verdict=verdict.to_dict(), passed=verdict.passed,
+                                            seconds=time.monotonic() - self._started_at)
+        self._show_verdict(verdict)
+        self._update_reveal()
+        self.graded.emit(verdict)
+
+    def _show_verdict(self, verdict: Any) -> None:
+        lang = self.language
+        error = verdict.error
+        if error is not None and error.kind == "cancelled":
+            self.verdict_view.set_markdown(T("cancelled", lang))
+            return
+        passed_cases = sum(1 for c in verdict.cases if c.passed)
+        headline = f"**{T(verdict.status, lang)}**"
+        if error is not None:
+            headline += f" — {T('kind_' + error.kind, lang)}"
+        parts = [headline]
+        if verdict.cases:
+            parts.append(T("cases", lang, passed=passed_cases, total=len(verdict.cases), ms=verdict.elapsed_ms))
+        if error is not None and error.message:
+            parts.append(f"```\n{error.message}\n```")
+        first = next((c for c in verdict.cases if not c.passed), None)
+        if first is not None and error is None:
+            parts.append(f"**{T('first_mismatch', lang)}** ({first.name}): {first.message}")
+        if verdict.diagnosis is not None:
+            parts.append("> " + T("diagnosis", lang, message=verdict.diagnosis.message, id=verdict.diagnosis.id))
+        example = verdict.example
+        if example and not verdict.passed:
+            parts.append(f"#### {T('example', lang)}")
+            for key in ("inputs", "expected", "got"):
+                if example.get(key) is not None:
+                    parts.append(f"{T(key, lang)}:\n\n```\n{_format_values(example[key])}\n```")
+        if verdict.stdout:
+            parts.append(f"#### {T('stdout', lang)}\n\n```\n{verdict.stdout}\n```")
+        if error is not None and error.traceback:
+            title = T("traceback", lang, line=error.line) if error.line else T("traceback_plain", lang)
+            parts.append(f"#### {title}\n\n```\n{error.traceback}\n```")
+        if verdict.cases:
+            parts.append(f"#### {T('all_cases', lang)}")
+            parts.append("\n".join(f"- {'✔' if c.passed else '✘'} {c.name}" + (f": {c.message}" if c.message and not c.passed else "")
+                                   for c in verdict.cases))
+        self.verdict_view.set_markdown("\n\n".join(parts))
+        self.editor.set_error_line(error.line if error is not None and error.line else None)
+
+
+def _format_values(values: Any) -> str:
+    """Example inputs/outputs arrive JSON-ready (names to nested lists); show them as NumPy prints arrays."""
+    import numpy as np
+
+    if isinstance(values, dict):
+        return "\n".join(f"{name} = {_format_values(value)}" for name, value in values.items())
+    if isinstance(values, list):
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            return str(values)
+        return np.array2string(array, precision=4, suppress_small=True, separator=", ", prefix="      ")
+    return str(values)
