@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,7 @@ class RunReply:
 
 
 def clean_env() -> dict[str, str]:
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
     for var in THREAD_VARS:
         env[var] = "1"
     return env
@@ -55,14 +57,19 @@ class Zygote:
         self._next_id = 1
         self._current: int | None = None
         self.restarts = 0
+        self.base_dir: str | None = None
 
     # ---- lifecycle
     def start(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             return
+        # All work dirs of this zygote live under one base dir that we remove
+        # ourselves, so a killed zygote leaves nothing behind.
+        self.base_dir = tempfile.mkdtemp(prefix="studyapp-grade-")
+        os.chmod(self.base_dir, 0o711)
         self.proc = subprocess.Popen(
-            [self.python, "-I", "-B", str(ZYGOTE_PATH)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            [self.python, "-I", "-B", str(ZYGOTE_PATH), self.base_dir],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None if os.environ.get("STUDYAPP_ZYGOTE_DEBUG") else subprocess.DEVNULL,
             env=clean_env(), cwd="/", close_fds=True, start_new_session=True, bufsize=0,
         )
         header, _ = self._read_frame(deadline=time.monotonic() + self.start_timeout)
@@ -74,9 +81,15 @@ class Zygote:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
+    def _remove_base_dir(self) -> None:
+        base, self.base_dir = self.base_dir, None
+        if base:
+            shutil.rmtree(base, ignore_errors=True)
+
     def kill(self) -> None:
         proc, self.proc = self.proc, None
         if proc is None:
+            self._remove_base_dir()
             return
         try:
             proc.kill()
@@ -92,6 +105,7 @@ class Zygote:
                     stream.close()
             except OSError:
                 pass
+        self._remove_base_dir()
 
     def close(self) -> None:
         proc = self.proc
@@ -110,15 +124,19 @@ class Zygote:
         self.start()
 
     # ---- framing
-    def _write_frame(self, header: dict, payload: bytes = b"") -> None:
-        assert self.proc is not None and self.proc.stdin is not None
+    def _write_frame(self, header: dict, payload: bytes = b"", current: int | None = None) -> None:
         header = dict(header, payload=len(payload))
         h = json.dumps(header).encode("utf-8")
         with self._write_lock:
-            self.proc.stdin.write(struct.pack("<I", len(h)) + h)
+            proc = self.proc
+            if proc is None or proc.stdin is None:
+                raise OSError("the helper is not running")
+            proc.stdin.write(struct.pack("<I", len(h)) + h)
             if payload:
-                self.proc.stdin.write(payload)
-            self.proc.stdin.flush()
+                proc.stdin.write(payload)
+            proc.stdin.flush()
+            if current is not None:
+                self._current = current
 
     def _read_exact(self, n: int, deadline: float) -> bytes:
         assert self.proc is not None and self.proc.stdout is not None
@@ -156,28 +174,32 @@ class Zygote:
         return header, self._read_exact(n, deadline)
 
     # ---- runs
-    def run(self, request: dict, payload: bytes, time_limit_s: float) -> RunReply:
-        """Send one run; blocks until the reply. A dead helper is restarted."""
+    def run(self, request: dict, payload: bytes, time_limit_s: float,
+            cancelled: Any = lambda: False) -> RunReply:
+        """Send one run; blocks until the reply. A dead helper is restarted.
+
+        ``cancelled()`` is checked once the run is sent, so a cancel that raced
+        with the send is not lost."""
         if not self.alive():
             self.restart() if self.proc is not None else self.start()
         run_id = self._next_id
         self._next_id += 1
-        self._current = run_id
         try:
             try:
-                self._write_frame(dict(request, op="run", id=run_id), payload)
+                self._write_frame(dict(request, op="run", id=run_id), payload, current=run_id)
             except (OSError, ValueError) as exc:
                 self.restart()
                 return RunReply({}, b"", zygote_died=True, died_reason=f"could not reach the helper: {exc}")
+            if cancelled():
+                self.cancel()
             # The zygote enforces the wall limit; this is a safety net if it hangs.
             deadline = time.monotonic() + time_limit_s + 10.0
             while True:
                 try:
                     header, result = self._read_frame(deadline)
                 except (ZygoteDied, struct.error, OSError, AttributeError, AssertionError) as exc:
-                    was_cancel = self._current is None
                     self.restart()
-                    return RunReply({}, b"", zygote_died=True, cancelled=was_cancel, died_reason=str(exc))
+                    return RunReply({}, b"", zygote_died=True, died_reason=str(exc))
                 except TimeoutError:
                     self.restart()
                     return RunReply({"timed_out": True}, b"", zygote_died=True,
@@ -190,9 +212,9 @@ class Zygote:
     def cancel(self) -> None:
         """Thread-safe: ask the zygote to kill the current run."""
         run_id = self._current
-        if run_id is None or not self.alive():
+        if run_id is None:
             return
         try:
             self._write_frame({"op": "cancel", "id": run_id})
-        except (OSError, ValueError, AssertionError):
+        except (OSError, ValueError):
             pass

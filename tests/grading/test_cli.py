@@ -1,0 +1,45 @@
+"""``studyapp grade`` and the bundled exercises."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from studyapp.cli import main
+from studyapp.content.loader import load_library
+from studyapp.reference.registry import mutants
+
+
+def _exercises():
+    return load_library().exercises()
+
+
+def test_cli_grade(tmp_path, capsys):
+    exs = _exercises()
+    if not exs:
+        pytest.skip("no bundled exercises yet")
+    ex = exs[0]
+    good = tmp_path / "good.py"
+    good.write_text(ex.solution)
+    assert main(["grade", ex.id, str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "PASSED" in out
+    bad = tmp_path / "bad.py"
+    bad.write_text(f"def {ex.function}(*a):\n    return None\n")
+    assert main(["grade", ex.id, str(bad), "--json", "--language", "ja"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "failed" and d["exercise"] == ex.id
+    assert main(["grade", "no-such-exercise", str(good)]) == 2
+    assert main(["grade", ex.id, str(tmp_path / "missing.py")]) == 2
+
+
+def test_bundled_solutions_pass_and_mistakes_exist(grader):
+    exs = _exercises()
+    if not exs:
+        pytest.skip("no bundled exercises yet")
+    known = mutants()
+    for ex in exs:
+        v = grader.grade(ex, ex.solution)
+        assert v.status == "passed", (ex.id, v.to_dict())
+        for m in ex.mistakes:
+            assert m.id in known and known[m.id].reference == ex.reference, (ex.id, m.id)
