@@ -33,6 +33,17 @@ def _fmt(x: float, digits: int = 3) -> str:
     return "0" if s in ("-0", "") else s
 
 
+def _sci(x: float) -> str:
+    """LaTeX scientific notation with 4 significant digits, e.g. 9.537 \\times 10^{-7}."""
+    if x == 0:
+        return "0"
+    exponent = int(math.floor(math.log10(abs(x))))
+    if -3 <= exponent <= 3:
+        return f"{x:.4g}"
+    mantissa = x / 10**exponent
+    return f"{mantissa:.4g} \\times 10^{{{exponent}}}"
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -178,7 +189,7 @@ def sigmoid_grad_chain(p: Mapping[str, Any]) -> Generated:
     """Upper bound of a product of T sigmoid derivatives: 0.25^T."""
     t = int(p["t"])
     answer = 0.25**t
-    return Generated(answer=answer, values={"bound": f"{answer:.3e}"})
+    return Generated(answer=answer, values={"bound": _sci(answer)})
 
 
 @answer_function("sigmoid_grad_at")
@@ -277,4 +288,4 @@ def exploding_factor(p: Mapping[str, Any]) -> Generated:
     """Scalar linear RNN: the gradient is multiplied by w at each of T steps, w^T."""
     w, t = float(p["w"]), int(p["t"])
     answer = w**t
-    return Generated(answer=answer, values={"factor": f"{answer:.4g}"})
+    return Generated(answer=answer, values={"factor": _sci(answer)})
