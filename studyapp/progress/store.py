@@ -56,6 +56,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 Clock = Callable[[], datetime]
 
 DB_NAME = "progress.sqlite3"
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
 EXPORT_FORMAT = "studyapp-progress"
 EXPORT_VERSION = 1
 
@@ -190,7 +192,17 @@ def _migrate_v2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_v1, _migrate_v2)
+def _migrate_v3(conn: sqlite3.Connection) -> None:
+    """Version 3: covering indexes for the review queues (last result per item, recent accuracy per section)."""
+    _script(conn, """
+        DROP INDEX attempts_item;
+        CREATE INDEX attempts_item ON attempts(item_id, ts, correct);
+        DROP INDEX attempts_section_ts;
+        CREATE INDEX attempts_section_ts ON attempts(section, ts, correct);
+        """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_v1, _migrate_v2, _migrate_v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -349,6 +361,13 @@ class Store:
                 if rows != [("ok",)]:
                     problem = "; ".join(str(r[0]) for r in rows[:5])
         except sqlite3.DatabaseError as exc:
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+                # locked / busy / I/O / permission: not damage -- never move a healthy file aside
+                if conn is not None:
+                    conn.close()
+                wal_copy.unlink(missing_ok=True)
+                raise StoreError(f"cannot open {self.path}: {exc}") from exc
             problem = str(exc) or type(exc).__name__
         if problem is None:
             assert conn is not None
@@ -429,6 +448,10 @@ class Store:
     def _read(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
+
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple]:
+        """Read-only SQL for the progress modules (statistics); do not write through this."""
+        return self._read(sql, params)
 
     def now(self) -> datetime:
         return self.clock()
@@ -519,35 +542,38 @@ class Store:
 
     def last_results(self) -> dict[str, tuple[bool, float]]:
         """``{item id: (last attempt correct, its ts)}``."""
-        rows = self._read(
-            "SELECT item_id, correct, ts FROM ("
-            " SELECT item_id, correct, ts, row_number() OVER (PARTITION BY item_id ORDER BY ts DESC, id DESC) AS rn"
-            " FROM attempts) WHERE rn = 1"
-        )
+        # SQLite returns the bare column ``correct`` from the row holding max(ts); the covering
+        # index (item_id, ts, correct) makes this one index scan.
+        rows = self._read("SELECT item_id, correct, max(ts) FROM attempts GROUP BY item_id")
         return {r[0]: (bool(r[1]), r[2]) for r in rows}
 
     def recent_accuracy(self, *, by: str = "section", window: int = 20) -> dict[str, tuple[float, int]]:
         """``{section or tag: (accuracy, n)}`` over the last ``window`` attempts of each group."""
         if by == "section":
-            rows = self._read(
-                "SELECT section, avg(correct), count(*) FROM ("
-                " SELECT section, correct, row_number() OVER (PARTITION BY section ORDER BY ts DESC, id DESC) AS rn"
-                " FROM attempts) WHERE rn <= ? GROUP BY section",
-                (window,),
-            )
-            return {r[0]: (float(r[1]), int(r[2])) for r in rows}
+            # one short index range per section (covering index (section, ts, correct))
+            with self._lock:
+                sections = [r[0] for r in self._conn.execute("SELECT DISTINCT section FROM attempts")]
+                out = {}
+                for section in sections:
+                    acc, n = self._conn.execute(
+                        "SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts WHERE section = ?"
+                        " ORDER BY ts DESC, id DESC LIMIT ?)", (section, window)).fetchone()
+                    out[section] = (float(acc), int(n))
+            return out
         if by == "tag":
-            rows = self._read(
-                "WITH RECURSIVE split(id, ts, correct, tag, rest) AS ("
-                " SELECT id, ts, correct, '', tags || ' ' FROM attempts WHERE tags != ''"
-                " UNION ALL SELECT id, ts, correct, substr(rest, 1, instr(rest, ' ') - 1),"
-                " substr(rest, instr(rest, ' ') + 1) FROM split WHERE rest != '')"
-                " SELECT tag, avg(correct), count(*) FROM ("
-                "  SELECT tag, correct, row_number() OVER (PARTITION BY tag ORDER BY ts DESC, id DESC) AS rn"
-                "  FROM split WHERE tag != '') WHERE rn <= ? GROUP BY tag",
-                (window,),
-            )
-            return {r[0]: (float(r[1]), int(r[2])) for r in rows}
+            # tags are stored space-separated; walk attempts newest first (index on ts) per tag
+            with self._lock:
+                tags = sorted({t for (joined,) in self._conn.execute("SELECT DISTINCT tags FROM attempts")
+                               for t in joined.split()})
+                out = {}
+                for tag in tags:
+                    acc, n = self._conn.execute(
+                        "SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts INDEXED BY attempts_ts"
+                        " WHERE instr(' ' || tags || ' ', ?) > 0 ORDER BY ts DESC LIMIT ?)",
+                        (f" {tag} ", window),
+                    ).fetchone()
+                    out[tag] = (float(acc), int(n))
+            return out
         raise ValueError(f"by must be 'section' or 'tag', not {by!r}")
 
     # -- cards -----------------------------------------------------------------

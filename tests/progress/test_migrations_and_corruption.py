@@ -34,7 +34,7 @@ def test_migrates_v1_file_keeping_data(tmp_path, clock):
     conn.close()
 
     with Store(path, clock=clock) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == 3
         atts = {a.uuid: a for a in s.attempts()}
         assert set(atts) == {"u1", "u2"}
         assert atts["u1"].correct and not atts["u2"].correct  # backfilled from score
@@ -45,7 +45,7 @@ def test_migrates_v1_file_keeping_data(tmp_path, clock):
         s.record_attempt(Attempt(item_id="rnn-3", score=1, correct=True, section="rnn"))  # new columns work
         assert s.integrity_check() == ["ok"]
     with Store(path, clock=clock) as s:  # reopening is a no-op migration
-        assert s.schema_version == 2 and s.attempt_count() == 3
+        assert s.schema_version == 3 and s.attempt_count() == 3
 
 
 def _assert_recovered(tmp_path, clock, original: bytes):
@@ -101,3 +101,55 @@ def test_damaged_page_detected_by_quick_check(tmp_path, clock):
         data[p * page: p * page + 64] = rng.randbytes(64)
     path.write_bytes(bytes(data))
     _assert_recovered(tmp_path, clock, bytes(data))
+
+
+def test_locked_database_is_not_moved_aside(tmp_path, clock):
+    from studyapp.progress.store import StoreError
+    import pytest
+
+    path = tmp_path / "progress.sqlite3"
+    Store(path, clock=clock).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        import studyapp.progress.store as st
+        orig = st.sqlite3.connect
+
+        def quick(*a, **k):
+            k["timeout"] = 0.1
+            return orig(*a, **k)
+
+        st.sqlite3.connect = quick
+        try:
+            with pytest.raises(StoreError):
+                Store(path, clock=clock)
+        finally:
+            st.sqlite3.connect = orig
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not [p for p in tmp_path.iterdir() if "corrupt" in p.name]
+    with Store(path, clock=clock) as s:
+        assert s.recovery_message is None
+
+
+def test_failed_migration_rolls_back(tmp_path, clock, monkeypatch):
+    import pytest
+    import studyapp.progress.store as st
+
+    path = tmp_path / "progress.sqlite3"
+    Store(path, clock=clock).close()
+
+    def broken_v4(conn):
+        conn.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(st, "MIGRATIONS", st.MIGRATIONS + (broken_v4,))
+    monkeypatch.setattr(st, "SCHEMA_VERSION", 4)
+    with pytest.raises(RuntimeError):
+        Store(path, clock=clock)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'half_done'").fetchall()
+    conn.close()
