@@ -10,7 +10,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="studyapp-gui", description="Open the studyapp desktop app.")
     parser.add_argument("--data-dir", metavar="DIR", help="where progress is stored (default: $STUDYAPP_DATA_DIR or the user data dir)")
     parser.add_argument("--content", action="append", metavar="DIR", help="content directory (repeatable; default: bundled content/)")
-    parser.add_argument("--language", choices=("en", "ja"), default="en")
+    parser.add_argument("--language", choices=("en", "ja"), default=None, help="UI and content language (default: the saved setting)")
     return parser.parse_args(argv)
 
 
@@ -22,9 +22,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("studyapp")
+    app.setApplicationDisplayName("studyapp")
     window = create_main_window(args.data_dir, args.content, args.language)
     window.show()
-    return app.exec()
+    code = app.exec()
+    window.store.close()
+    return code
 
 
 if __name__ == "__main__":

@@ -196,7 +196,22 @@ class CodeExerciseView(QWidget):
         self._autosave.start()
         self.editor.set_error_line(None)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - switching away or closing: write the draft now
+        self.flush_draft()
+        super().hideEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - also sent to a widget that was never shown
+        self.flush_draft()
+        super().closeEvent(event)
+
+    def flush_draft(self) -> None:
+        """Write a pending autosave immediately."""
+        if self._autosave.isActive():
+            self._autosave.stop()
+            self.save_draft()
+
     def save_draft(self) -> None:
+        self._autosave.stop()
         if self.exercise is not None and self.store is not None:
             self.store.save_draft(self.exercise.id, self.editor.toPlainText())
             self.saved_label.setText(T("draft_saved", self.language))

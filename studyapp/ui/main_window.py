@@ -1,144 +1,512 @@
-"""Main window: banks and sections on the left, the selected item in the middle, problems below."""
+"""Main window: sidebar of banks and sections with progress, the study views, menus and search.
+
+The window owns no domain logic: it builds sessions from the progress core,
+hands them to the views, and refreshes the sidebar when answers arrive.
+"""
 from __future__ import annotations
 
-import html
+import random
+from pathlib import Path
+from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QSplitter,
-    QTextBrowser,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from studyapp.content.model import Item, Library
-from studyapp.content.variants import instantiate
+from studyapp.content.model import Library
+from studyapp.progress.overview import section_progress
+from studyapp.progress.scheduling import ReviewScheduler
+from studyapp.progress.session import StudySession, practice_section, random_mix, review_due, review_mistakes
+from studyapp.progress.store import Store
+from studyapp.ui.code_view import CodeExerciseView
+from studyapp.ui.i18n import Catalog
+from studyapp.ui.quiz_view import QuizView
+from studyapp.ui.richtext import RichTextView
+from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
-KIND_LABELS = {
-    "en": {"single": "single choice", "multi": "multiple choice", "truefalse": "true/false", "numeric": "numeric",
-           "text": "short answer", "cloze": "fill in", "code": "code"},
-    "ja": {"single": "単一選択", "multi": "複数選択", "truefalse": "正誤", "numeric": "数値", "text": "記述",
-           "cloze": "穴埋め", "code": "コード"},
-}
-UI = {
-    "en": {"title": "studyapp — RNN / LSTM / GRU", "problems": "Problems", "status": "{banks} banks · {items} items · {exercises} exercises · {problems} problems",
-           "pick": "Pick a section on the left."},
-    "ja": {"title": "studyapp — RNN / LSTM / GRU", "problems": "問題点", "status": "バンク {banks} · 問題 {items} · コード課題 {exercises} · 問題点 {problems}",
-           "pick": "左のセクションを選んでください。"},
-}
-ITEM_ROLE = Qt.ItemDataRole.UserRole
+T = Catalog(
+    "main",
+    {
+        "title": {"en": "studyapp — RNN · LSTM · GRU · Attention", "ja": "studyapp — RNN・LSTM・GRU・Attention"},
+        "file": {"en": "&File", "ja": "ファイル(&F)"},
+        "study": {"en": "&Study", "ja": "学習(&S)"},
+        "view": {"en": "&View", "ja": "表示(&V)"},
+        "help": {"en": "&Help", "ja": "ヘルプ(&H)"},
+        "export": {"en": "Export progress…", "ja": "学習記録をエクスポート…"},
+        "import": {"en": "Import progress…", "ja": "学習記録をインポート…"},
+        "reload": {"en": "Reload content", "ja": "コンテンツを再読み込み"},
+        "quit": {"en": "Quit", "ja": "終了"},
+        "home": {"en": "Home", "ja": "ホーム"},
+        "practice": {"en": "Practice this section", "ja": "このセクションを演習"},
+        "due": {"en": "Review due", "ja": "期限の復習"},
+        "mistakes": {"en": "Review mistakes", "ja": "間違えた問題を復習"},
+        "mix": {"en": "Random mix", "ja": "ランダム出題"},
+        "exam": {"en": "Mock exam", "ja": "模擬試験"},
+        "review": {"en": "Review", "ja": "復習"},
+        "stats": {"en": "Statistics", "ja": "統計"},
+        "lab": {"en": "Lab", "ja": "実験室"},
+        "settings": {"en": "Settings…", "ja": "設定…"},
+        "problems": {"en": "Content problems", "ja": "コンテンツの問題点"},
+        "about": {"en": "About", "ja": "このアプリについて"},
+        "search": {"en": "Search items (English or 日本語)…", "ja": "問題を検索（日本語・English）…"},
+        "results": {"en": "Search results", "ja": "検索結果"},
+        "exercises": {"en": "Code exercises", "ja": "コード課題"},
+        "status": {"en": "{banks} banks · {items} items · {exercises} code exercises · due now {due}",
+                   "ja": "バンク {banks} · 問題 {items} · コード課題 {exercises} · 復習期限 {due}"},
+        "problems_status": {"en": "{n} content problem(s): see the panel", "ja": "コンテンツの問題点 {n} 件（パネル参照）"},
+        "section_label": {"en": "{title}  {answered}/{total}{accuracy}{due}", "ja": "{title}  {answered}/{total}{accuracy}{due}"},
+        "due_suffix": {"en": " · {n} due", "ja": " · 期限 {n}"},
+        "welcome": {
+            "en": "# Welcome\n\nPick a **section** on the left to practise it, or an exercise under **Code exercises** to implement a cell in NumPy.\n\n"
+                  "- **Review due** brings back what the scheduler (FSRS) says you are about to forget.\n"
+                  "- **Review mistakes** repeats what you last got wrong.\n- **Mock exam** is a timed test with no feedback until the end.\n\n"
+                  "Keys: **1–9** choose, **Enter** submits and goes on, **Ctrl+Enter** grades code.",
+            "ja": "# ようこそ\n\n左の**セクション**を選ぶと演習が始まります。**コード課題**からは NumPy でセルを実装できます。\n\n"
+                  "- **期限の復習**: 忘れかけている問題をスケジューラ（FSRS）が出題します。\n"
+                  "- **間違えた問題を復習**: 最後に間違えた問題をもう一度解きます。\n- **模擬試験**: 時間制限つきで、終了まで正誤は表示されません。\n\n"
+                  "キー操作: **1〜9** で選択、**Enter** で解答・次へ、**Ctrl+Enter** でコードを採点。",
+        },
+        "recovered": {"en": "Your progress database was damaged", "ja": "学習記録のデータベースが破損していました"},
+        "imported": {"en": "Imported: {summary}", "ja": "インポートしました: {summary}"},
+        "exported": {"en": "Progress exported to {path}", "ja": "学習記録を {path} に書き出しました"},
+        "nothing_due": {"en": "Nothing is due right now.", "ja": "いま復習期限の問題はありません。"},
+        "about_text": {"en": "studyapp: quizzes, code exercises and spaced review for recurrent networks (E資格 Day 3).",
+                       "ja": "studyapp: 再帰型ネットワーク（E資格 Day 3）のための問題演習・コード課題・間隔反復の学習アプリ。"},
+    },
+)
+
+ROLE = Qt.ItemDataRole.UserRole
 
 
 class MainWindow(QMainWindow):
-    """Browse the loaded banks; broken banks are listed in a non-modal problems panel."""
+    """The application window. Takes its core objects; builds the views over them."""
 
-    def __init__(self, library: Library, language: str = "en", data_dir: str | None = None) -> None:
+    def __init__(self, library: Library, store: Store, settings_store: SettingsStore, settings: Settings,
+                 grader_factory: Callable[[], Any] | None = None, image_dir: Path | None = None,
+                 reload_library: Callable[[], Library] | None = None) -> None:
         super().__init__()
+        self.setObjectName("mainWindow")
         self.library = library
-        self.language = language
-        self.data_dir = data_dir
-        self.setWindowTitle(self._t("title"))
-        self.resize(1100, 720)
+        self.store = store
+        self.recorder = ReviewScheduler(store)
+        self.settings_store = settings_store
+        self.settings = settings
+        self.language = settings.language
+        self._grader_factory = grader_factory
+        self._grader: Any = None
+        self._reload_library = reload_library
+        self.image_dir = image_dir
+        self._extra_views: dict[str, QWidget] = {}
+        self._build()
+        self.retranslate(self.language)
+        self._populate()
+        self._restore_state()
+        if store.recovery_message:
+            QTimer.singleShot(0, lambda: QMessageBox.warning(self, T("recovered", self.language), store.recovery_message))
 
+    # --- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self.resize(1280, 800)
+        self.stack = QStackedWidget(objectName="viewStack")
+        self.home = RichTextView(object_name="homeText")
+        self.quiz = QuizView(store=self.store, recorder=self.recorder, language=self.language, image_dir=self.image_dir)
+        self.quiz.answered.connect(lambda *_: self._refresh_progress())
+        self.quiz.open_exercise.connect(self.open_exercise)
+        self.code = CodeExerciseView(None, store=self.store, recorder=self.recorder, language=self.language,
+                                     reveal_policy=self.settings.reveal_policy)
+        self.code.graded.connect(lambda *_: self._refresh_progress())
+        for view in (self.home, self.quiz, self.code):
+            self.stack.addWidget(view)
+        self.setCentralWidget(self.stack)
+
+        # Sidebar: search box above the bank/section tree.
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(4, 4, 4, 4)
+        self.search_box = QLineEdit(objectName="searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search")
+        self.search_box.textChanged.connect(self._search)
+        self.search_results = QListWidget(objectName="searchResults")
+        self.search_results.setAccessibleName("Search results")
+        self.search_results.itemActivated.connect(self._open_search_result)
+        self.search_results.itemClicked.connect(self._open_search_result)
+        self.search_results.setVisible(False)
         self.section_tree = QTreeWidget(objectName="sectionTree")
         self.section_tree.setHeaderHidden(True)
         self.section_tree.setAccessibleName("Sections")
-        self.section_tree.itemSelectionChanged.connect(self._show_selection)
-
-        self.question_text = QTextBrowser(objectName="questionText")
-        self.question_text.setAccessibleName("Question")
-        self.question_text.setOpenExternalLinks(True)
-
-        splitter = QSplitter()
-        splitter.addWidget(self.section_tree)
-        splitter.addWidget(self.question_text)
-        splitter.setSizes([320, 780])
-        self.setCentralWidget(splitter)
+        self.section_tree.itemActivated.connect(self._open_tree_item)
+        self.section_tree.itemClicked.connect(self._open_tree_item)
+        side_layout.addWidget(self.search_box)
+        side_layout.addWidget(self.search_results, 1)
+        side_layout.addWidget(self.section_tree, 3)
+        self.sidebar = QDockWidget(self)
+        self.sidebar.setObjectName("sidebarDock")
+        self.sidebar.setWidget(side)
+        self.sidebar.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
 
         self.problems_list = QListWidget(objectName="problemsList")
-        self.problems_list.setAccessibleName("Problems")
-        self.problems_dock = QDockWidget(self._t("problems"), self)
+        self.problems_list.setAccessibleName("Content problems")
+        self.problems_dock = QDockWidget(self)
         self.problems_dock.setObjectName("problemsDock")
         self.problems_dock.setWidget(self.problems_list)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
 
-        self.status_label = QLabel()
+        self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
-        self._populate()
+        self._build_actions()
 
-    def _t(self, key: str) -> str:
-        return UI.get(self.language, UI["en"])[key]
+    def _action(self, key: str, slot: Callable[[], None], shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(f"action_{key}")
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        self._actions[key] = action
+        return action
 
+    def _build_actions(self) -> None:
+        self._actions: dict[str, QAction] = {}
+        self._menus: dict[str, Any] = {}
+        bar = self.menuBar()
+        file_menu = self._menus["file"] = bar.addMenu("")
+        file_menu.addAction(self._action("export", self.export_progress))
+        file_menu.addAction(self._action("import", self.import_progress))
+        file_menu.addAction(self._action("reload", self.reload_content, "F5"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("settings", self.open_settings, QKeySequence.StandardKey.Preferences))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("quit", self.close, QKeySequence.StandardKey.Quit))
+        study = self._menus["study"] = bar.addMenu("")
+        study.addAction(self._action("home", self.show_home, "Ctrl+H"))
+        study.addAction(self._action("due", self.start_review_due, "Ctrl+R"))
+        study.addAction(self._action("mistakes", self.start_mistakes, "Ctrl+M"))
+        study.addAction(self._action("mix", self.start_random_mix, "Ctrl+Shift+R"))
+        study.addAction(self._action("exam", self.show_exam, "Ctrl+E"))
+        view = self._menus["view"] = bar.addMenu("")
+        view.addAction(self._action("review", self.show_review, "Ctrl+Shift+V"))
+        view.addAction(self._action("stats", self.show_stats, "Ctrl+T"))
+        view.addAction(self._action("lab", self.show_lab, "Ctrl+L"))
+        view.addSeparator()
+        view.addAction(self.problems_dock.toggleViewAction())
+        self._action("search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()), QKeySequence.StandardKey.Find)
+        self.addAction(self._actions["search"])
+        help_menu = self._menus["help"] = bar.addMenu("")
+        help_menu.addAction(self._action("about", self.show_about))
+        toolbar = QToolBar(objectName="mainToolbar")
+        toolbar.setMovable(False)
+        for key in ("home", "due", "mistakes", "mix", "exam", "review", "stats", "lab"):
+            toolbar.addAction(self._actions[key])
+        self.addToolBar(toolbar)
+
+    # --- language -----------------------------------------------------------------------------
+    def retranslate(self, language: str) -> None:
+        self.language = language
+        self.setWindowTitle(T("title", language))
+        for key, menu in self._menus.items():
+            menu.setTitle(T(key, language))
+        for key, action in self._actions.items():
+            if key in T.strings:
+                action.setText(T(key, language))
+        self._actions["search"].setText(T("search", language))
+        self.problems_dock.setWindowTitle(T("problems", language))
+        self.problems_dock.toggleViewAction().setText(T("problems", language))
+        self.search_box.setPlaceholderText(T("search", language))
+        self.home.set_markdown(T("welcome", language))
+        self.quiz.retranslate(language)
+        self.code.retranslate(language)
+        for view in self._extra_views.values():
+            if hasattr(view, "retranslate"):
+                view.retranslate(language)
+        if hasattr(self, "status_label"):
+            self._populate()
+
+    def set_language(self, language: str) -> None:
+        self.settings = Settings(language=language, theme=self.settings.theme, font_size=self.settings.font_size,
+                                 reveal_policy=self.settings.reveal_policy)
+        self.settings_store.save(self.settings)
+        self.retranslate(language)
+
+    # --- sidebar ------------------------------------------------------------------------------
     def _populate(self) -> None:
+        expanded = {self.section_tree.topLevelItem(i).data(0, ROLE) for i in range(self.section_tree.topLevelItemCount())
+                    if self.section_tree.topLevelItem(i).isExpanded()}
         self.section_tree.clear()
+        lang = self.language
+        due_ids = self.recorder.due_now()
+        progress = section_progress(self.library, self.store.last_results(), due_ids)
+        exercise_banks = []
         for bank in self.library.banks:
-            bank_node = QTreeWidgetItem([f"{bank.title.get(self.language)}  ({bank.item_count()})"])
+            if not bank.sections:
+                exercise_banks.append(bank)
+                continue
+            bank_node = QTreeWidgetItem([bank.title.get(lang)])
+            bank_node.setData(0, ROLE, ("bank", bank.id, ""))
             self.section_tree.addTopLevelItem(bank_node)
             for section in bank.sections:
-                node = QTreeWidgetItem([f"{section.title.get(self.language)}  ({len(section.items)})"])
-                node.setData(0, ITEM_ROLE, ("section", bank.id, section.id))
+                p = progress[(bank.id, section.id)]
+                accuracy = f" · {p.accuracy * 100:.0f}%" if p.accuracy is not None else ""
+                due = T("due_suffix", lang, n=p.due) if p.due else ""
+                node = QTreeWidgetItem([T("section_label", lang, title=section.title.get(lang), answered=p.answered,
+                                          total=p.total, accuracy=accuracy, due=due)])
+                node.setData(0, ROLE, ("section", bank.id, section.id))
+                node.setToolTip(0, section.description.get(lang) or section.title.get(lang))
                 bank_node.addChild(node)
+            bank_node.setExpanded(not expanded or ("bank", bank.id, "") in expanded)
+        passed = {s.exercise_id for s in self.store.submissions() if s.passed}
+        exercises_node = QTreeWidgetItem([T("exercises", lang)])
+        exercises_node.setData(0, ROLE, ("bank", "__exercises__", ""))
+        for bank in exercise_banks + [b for b in self.library.banks if b.sections and b.exercises]:
             for exercise in bank.exercises:
-                node = QTreeWidgetItem([f"⌨ {exercise.title.get(self.language)}"])
-                node.setData(0, ITEM_ROLE, ("exercise", bank.id, exercise.id))
-                bank_node.addChild(node)
-        self.section_tree.expandAll()
+                mark = "✔ " if exercise.id in passed else "⌨ "
+                node = QTreeWidgetItem([mark + exercise.title.get(lang)])
+                node.setData(0, ROLE, ("exercise", bank.id, exercise.id))
+                exercises_node.addChild(node)
+        if exercises_node.childCount():
+            self.section_tree.addTopLevelItem(exercises_node)
+            exercises_node.setExpanded(not expanded or ("bank", "__exercises__", "") in expanded)
         self.problems_list.clear()
         self.problems_list.addItems([str(p) for p in self.library.problems])
         self.problems_dock.setVisible(bool(self.library.problems))
-        self.status_label.setText(
-            self._t("status").format(
-                banks=len(self.library.banks),
-                items=sum(b.item_count() for b in self.library.banks),
-                exercises=len(self.library.exercises()),
-                problems=len(self.library.problems),
-            )
-        )
-        self.question_text.setMarkdown(self._t("pick"))
+        self.status_label.setText(T("status", lang, banks=len(self.library.banks), items=sum(b.item_count() for b in self.library.banks),
+                                    exercises=len(self.library.exercises()), due=len(due_ids)))
+        if self.library.problems:
+            self.statusBar().showMessage(T("problems_status", lang, n=len(self.library.problems)))
 
-    def _show_selection(self) -> None:
-        selected = self.section_tree.selectedItems()
-        if not selected or selected[0].data(0, ITEM_ROLE) is None:
+    def _refresh_progress(self) -> None:
+        self._populate()
+
+    def _open_tree_item(self, node: QTreeWidgetItem, _column: int = 0) -> None:
+        data = node.data(0, ROLE)
+        if not data:
             return
-        kind, bank_id, key = selected[0].data(0, ITEM_ROLE)
+        kind, bank_id, key = data
+        if kind == "section":
+            self.start_section(bank_id, key)
+        elif kind == "exercise":
+            self.open_exercise(key)
+
+    # --- search -------------------------------------------------------------------------------
+    def _search(self, text: str) -> None:
+        query = text.strip().casefold()
+        self.search_results.clear()
+        self.search_results.setVisible(bool(query))
+        if not query:
+            return
+        for item in self.library.items():
+            if query in item.searchable_text().casefold() or query in item.id:
+                first_line = item.prompt.get(self.language) or item.template.get(self.language)
+                entry = QListWidgetItem(f"{first_line.strip().splitlines()[0][:90] if first_line.strip() else item.id}")
+                entry.setToolTip(item.id)
+                entry.setData(ROLE, item.id)
+                self.search_results.addItem(entry)
+        for exercise in self.library.exercises():
+            if query in (exercise.title.get("en") + exercise.title.get("ja") + exercise.statement.get("en") + exercise.statement.get("ja")).casefold():
+                entry = QListWidgetItem("⌨ " + exercise.title.get(self.language))
+                entry.setData(ROLE, exercise.id)
+                self.search_results.addItem(entry)
+
+    def _open_search_result(self, entry: QListWidgetItem) -> None:
+        self.open_item(entry.data(ROLE))
+
+    # --- study flows --------------------------------------------------------------------------
+    def _run_session(self, session: StudySession, title: str) -> None:
+        if session.total == 0:
+            self.statusBar().showMessage(T("nothing_due", self.language), 5000)
+            return
+        self.stack.setCurrentWidget(self.quiz)
+        self.quiz.start(session, title)
+        self.quiz.setFocus()
+
+    def start_section(self, bank_id: str, section_id: str) -> None:
         bank = next(b for b in self.library.banks if b.id == bank_id)
-        if kind == "exercise":
-            exercise = next(e for e in bank.exercises if e.id == key)
-            self.question_text.setMarkdown(f"# {exercise.title.get(self.language)}\n\n{exercise.statement.get(self.language)}")
-            return
-        section = next(s for s in bank.sections if s.id == key)
-        parts = [f"# {section.title.get(self.language)}"]
-        for number, item in enumerate(section.items, start=1):
-            parts.append(self._item_markdown(number, item))
-        self.question_text.setMarkdown("\n\n".join(parts))
+        section = next(s for s in bank.sections if s.id == section_id)
+        session = StudySession(list(section.items), kind="practice", recorder=self.recorder)
+        self.settings_store.set_value("last_section", f"{bank_id}/{section_id}")
+        self._run_session(session, section.title.get(self.language))
 
-    def _item_markdown(self, number: int, item: Item) -> str:
-        shown = instantiate(item, seed=0)
-        label = KIND_LABELS.get(self.language, KIND_LABELS["en"])[item.kind]
-        lines = [f"**{number}. [{label}]** {shown.prompt.get(self.language)}"]
-        if shown.kind == "cloze":
-            template = shown.template.get(self.language)
-            lines.append(f"```\n{template}\n```" if shown.code_language else template)
-        for index, choice in enumerate(shown.choices, start=1):
-            lines.append(f"{index}. {choice.text.get(self.language)}")
-        return "\n\n".join(lines)
+    def start_review_due(self) -> None:
+        self._run_session(review_due(self.library, self.recorder), T("due", self.language))
+
+    def start_mistakes(self) -> None:
+        self._run_session(review_mistakes(self.library, self.recorder), T("mistakes", self.language))
+
+    def start_random_mix(self) -> None:
+        self._run_session(random_mix(self.library, 20, seed=random.randrange(1 << 30), recorder=self.recorder), T("mix", self.language))
+
+    def start_items(self, kind: str, item_ids: list[str]) -> None:
+        items = [i for i in (self.library.item(x) for x in item_ids) if i is not None]
+        self._run_session(StudySession(items, kind=kind, recorder=self.recorder), T("review", self.language))
 
     def open_item(self, item_id: str) -> None:
-        """Select the section holding ``item_id`` (automation contract)."""
+        """Show one item (in a one-item session) or a code exercise (automation contract)."""
         item = self.library.item(item_id)
-        target = ("section", item.bank, item.section) if item else None
-        if target is None and self.library.exercise(item_id):
-            exercise = self.library.exercise(item_id)
-            target = ("exercise", exercise.bank, exercise.id)
+        if item is not None:
+            self._run_session(StudySession([item], kind="custom", recorder=self.recorder), item.section)
+            return
+        if self.library.exercise(item_id) is not None:
+            self.open_exercise(item_id)
+            return
+        raise KeyError(item_id)
+
+    def grader(self) -> Any:
+        """The sandboxed grader, started on first use (its zygote process costs ~0.2 s)."""
+        if self._grader is None and self._grader_factory is not None:
+            self._grader = self._grader_factory()
+            self.code.grader = self._grader
+            self.code._set_running(False)
+        return self._grader
+
+    def open_exercise(self, exercise_id: str) -> None:
+        exercise = self.library.exercise(exercise_id)
+        if exercise is None:
+            raise KeyError(exercise_id)
+        self.grader()
+        self.code.open_exercise(exercise)
+        self.stack.setCurrentWidget(self.code)
+        self.code.editor.setFocus()
+
+    def show_home(self) -> None:
+        self.stack.setCurrentWidget(self.home)
+
+    def _show_extra(self, key: str, factory: Callable[[], QWidget]) -> QWidget | None:
+        """Screens built on first use (keeps start-up fast); ``None`` if the screen is not available."""
+        if key not in self._extra_views:
+            try:
+                view = factory()
+            except ImportError:
+                return None
+            self._extra_views[key] = view
+            self.stack.addWidget(view)
+        view = self._extra_views[key]
+        if hasattr(view, "refresh"):
+            view.refresh()
+        self.stack.setCurrentWidget(view)
+        return view
+
+    def show_stats(self) -> None:
+        def make() -> QWidget:
+            from studyapp.ui.stats_view import StatsView
+
+            return StatsView(self.store, self.library, language=self.language)
+
+        self._show_extra("stats", make)
+
+    def show_review(self) -> None:
+        def make() -> QWidget:
+            from studyapp.ui.review_view import ReviewView
+
+            view = ReviewView(self.library, self.store, self.recorder, language=self.language)
+            view.start_session.connect(self.start_items)
+            return view
+
+        self._show_extra("review", make)
+
+    def show_exam(self) -> None:
+        def make() -> QWidget:
+            from studyapp.ui.exam_view import ExamView
+
+            view = ExamView(self.library, self.store, language=self.language)
+            if hasattr(view, "finished"):
+                view.finished.connect(lambda *_: self._refresh_progress())
+            return view
+
+        self._show_extra("exam", make)
+
+    def show_lab(self) -> None:
+        def make() -> QWidget:
+            from studyapp.ui.lab_view import LabView
+
+            return LabView(language=self.language)
+
+        self._show_extra("lab", make)
+
+    # --- files and settings -------------------------------------------------------------------
+    def export_progress(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, T("export", self.language), "studyapp-progress.json", "JSON (*.json)")
+        if path:
+            import json
+
+            Path(path).write_text(json.dumps(self.store.export_data(), ensure_ascii=False, indent=1), encoding="utf-8")
+            self.statusBar().showMessage(T("exported", self.language, path=path), 5000)
+
+    def import_progress(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, T("import", self.language), "", "JSON (*.json)")
+        if path:
+            import json
+
+            counts = self.store.import_data(json.loads(Path(path).read_text(encoding="utf-8")))
+            self.statusBar().showMessage(T("imported", self.language, summary=", ".join(f"{k} {v}" for k, v in counts.items())), 8000)
+            self._populate()
+
+    def reload_content(self) -> None:
+        if self._reload_library is not None:
+            self.library = self._reload_library()
+            self._populate()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: Settings) -> None:
+        changed_language = settings.language != self.language
+        self.settings = settings
+        self.settings_store.save(settings)
+        apply_appearance(settings)
+        self.code.reveal_policy = settings.reveal_policy
+        self.code.editor.highlighter.set_dark(settings.theme == "dark")
+        if changed_language:
+            self.retranslate(settings.language)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, T("about", self.language), T("about_text", self.language))
+
+    # --- state ---------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings_store.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings_store.value("window_state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.problems_dock.setVisible(bool(self.library.problems))
+        last = str(self.settings_store.value("last_section", "") or "")
+        self._select_tree_node(("section", *last.split("/", 1)) if "/" in last else None)
+
+    def _select_tree_node(self, target: tuple | None) -> None:
+        if target is None:
+            return
         for top in range(self.section_tree.topLevelItemCount()):
-            bank_node = self.section_tree.topLevelItem(top)
-            for row in range(bank_node.childCount()):
-                node = bank_node.child(row)
-                if node.data(0, ITEM_ROLE) == target:
-                    self.section_tree.setCurrentItem(node)
+            parent = self.section_tree.topLevelItem(top)
+            for row in range(parent.childCount()):
+                if parent.child(row).data(0, ROLE) == target:
+                    self.section_tree.setCurrentItem(parent.child(row))
                     return
-        raise KeyError(html.escape(item_id))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.code.flush_draft()
+        if self.code.is_grading:
+            self.code.cancel()
+        self.settings_store.set_value("geometry", self.saveGeometry())
+        self.settings_store.set_value("window_state", self.saveState())
+        if self._grader is not None:
+            self._grader.close()
+            self._grader = None
+        super().closeEvent(event)

@@ -42,7 +42,8 @@ def view(qtbot, grader, library, store, recorder):
     widget.resize(1100, 700)
     widget.show()
     widget.open_exercise(library.exercise("gru_cell_forward"))
-    return widget
+    yield widget
+    widget.close()  # flushes the draft while the store is still open
 
 
 def grade_and_wait(qtbot, view, source: str):
@@ -111,3 +112,4 @@ def test_draft_survives_window_rebuild(qtbot, grader, library, store, recorder):
     assert second.editor.toPlainText() == library.exercise("rnn_cell_forward").starter
     second.editor.undo()
     assert second.editor.toPlainText() == "# my work in progress\n"
+    second.close()

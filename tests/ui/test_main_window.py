@@ -1,38 +1,76 @@
-"""The main window over real content: tree, item text, problems panel (pytest-qt, offscreen)."""
+"""The main window over real content: sidebar, views, problems panel, search, language switch."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from studyapp.content.loader import load_library
+from PySide6.QtWidgets import QLineEdit, QPushButton
+
 from studyapp.ui import create_main_window
-from studyapp.ui.main_window import MainWindow
 
 STARTER = Path(__file__).resolve().parents[1] / "content" / "fixtures" / "starter.yaml"
 
 
-def test_tree_lists_banks_and_sections(qtbot, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path / "cache"))
-    window = MainWindow(load_library([STARTER]))
+def make_window(qtbot, tmp_path, content=None, language="en"):
+    window = create_main_window(str(tmp_path / "data"), content or [str(STARTER)], language=language)
     qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_sidebar_lists_sections_with_progress(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
     tree = window.section_tree
-    assert tree.topLevelItemCount() == 1
     bank = tree.topLevelItem(0)
-    assert bank.text(0).startswith("Starter: LSTM and GRU")
-    assert [bank.child(i).text(0).split("  ")[0] for i in range(2)] == ["GRU", "LSTM"]
+    assert bank.text(0) == "Starter: LSTM and GRU"
+    assert bank.child(0).text(0).startswith("GRU  0/7")
+    window.start_section("starter", "starter-lstm")
+    assert window.stack.currentWidget() is window.quiz
+    window.quiz.findChild(QPushButton, f"choice{window.quiz.display_order.index(1)}").click()
+    window.quiz.submit()
+    assert window.section_tree.topLevelItem(0).child(1).text(0).startswith("LSTM  1/3 · 100%")  # rebuilt after the answer
+
+
+def test_open_item_and_exercise(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
     window.open_item("starter-lstm-forget")
-    assert "forget gate" in window.question_text.toPlainText()
-    assert not window.problems_dock.isVisibleTo(window)
+    assert "can be dropped" in window.quiz.question.markdown_source()
+    window.open_item("starter_gru_cell_forward")
+    assert window.stack.currentWidget() is window.code
+    assert window.code.editor.toPlainText().startswith("import numpy as np")
+    window.close()
 
 
-def test_broken_bank_shows_in_problems_panel_and_rest_loads(qtbot, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path / "cache"))
-    (tmp_path / "broken.yaml").write_text("bank: [oops\n", encoding="utf-8")
-    (tmp_path / "starter.yaml").write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
-    window = create_main_window(str(tmp_path / "data"), [str(tmp_path)], language="ja")
-    qtbot.addWidget(window)
+def test_broken_bank_in_problems_panel_rest_usable(qtbot, tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "broken.yaml").write_text("bank: [oops\n", encoding="utf-8")
+    (content / "starter.yaml").write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    window = make_window(qtbot, tmp_path, content=[str(content)])
     assert window.problems_list.count() == 1
-    assert "broken.yaml:" in window.problems_list.item(0).text()
+    assert "broken.yaml:2:1: YAML syntax error" in window.problems_list.item(0).text()
     assert window.problems_dock.isVisibleTo(window)
-    assert window.section_tree.topLevelItem(0).text(0).startswith("スターター")
     window.open_item("starter-gru-gate-count")
-    assert "GRU が持つゲート" in window.question_text.toPlainText()
+    assert window.stack.currentWidget() is window.quiz
+
+
+def test_search_in_both_languages(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    box = window.findChild(QLineEdit, "searchBox")
+    box.setText("忘却ゲート")
+    assert window.search_results.count() >= 1
+    window._open_search_result(window.search_results.item(0))
+    assert window.stack.currentWidget() is window.quiz
+    box.setText("reset gate")
+    assert window.search_results.count() >= 1
+
+
+def test_language_switch_and_persistence(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.set_language("ja")
+    assert window.section_tree.topLevelItem(0).text(0).startswith("スターター")
+    assert window.quiz.submit_button.text().startswith("解答する")
+    assert window.menuBar().actions()[0].text().startswith("ファイル")
+    window.close()
+    again = create_main_window(str(tmp_path / "data"), [str(STARTER)], language=None)
+    qtbot.addWidget(again)
+    assert again.language == "ja"

@@ -1,0 +1,356 @@
+"""Statistics view: accuracy over time, attempts per day, due forecast and code exercises, as plots.
+
+Numbers come from :func:`studyapp.progress.stats.compute`; this module only
+arranges them for display. matplotlib is imported when the view is built, not
+when the module is imported, so the app starts fast.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.progress import stats as stats_core
+from studyapp.ui.i18n import Catalog
+
+T = Catalog(
+    "stats",
+    {
+        "empty": {"en": "No statistics yet.\n\nAnswer a few questions or grade a code exercise and your progress will appear here.",
+                  "ja": "まだ統計はありません。\n\n問題にいくつか答えるか、コード課題を採点すると、ここに学習の進み具合が表示されます。"},
+        "attempts": {"en": "Attempts", "ja": "解答数"},
+        "accuracy": {"en": "Accuracy", "ja": "正答率"},
+        "exercises": {"en": "Code exercises passed", "ja": "合格したコード課題"},
+        "due_today": {"en": "Due today", "ja": "今日の復習"},
+        "exams": {"en": "Exams", "ja": "模擬試験"},
+        "no_exams": {"en": "none yet", "ja": "まだありません"},
+        "exam_history": {"en": "last: {scores}", "ja": "直近: {scores}"},
+        "accuracy_title": {"en": "Accuracy per section", "ja": "セクション別の正答率"},
+        "accuracy_axis": {"en": "Accuracy (%)", "ja": "正答率 (%)"},
+        "other_sections": {"en": "(+{count} more sections)", "ja": "（ほか {count} セクション）"},
+        "attempts_title": {"en": "Attempts per day", "ja": "日ごとの解答数"},
+        "attempts_axis": {"en": "Attempts", "ja": "解答数"},
+        "forecast_title": {"en": "Reviews due, next {days} days", "ja": "今後 {days} 日の復習予定"},
+        "forecast_axis": {"en": "Cards due", "ja": "復習カード数"},
+        "exercises_title": {"en": "Code exercises", "ja": "コード課題"},
+        "ex_attempted": {"en": "Attempted", "ja": "挑戦"},
+        "ex_passed": {"en": "Passed", "ja": "合格"},
+        "ex_submissions": {"en": "{count} submissions", "ja": "提出 {count} 回"},
+        "ex_none": {"en": "No code exercise graded yet.", "ja": "採点したコード課題はまだありません。"},
+        "nothing_due": {"en": "Nothing scheduled.", "ja": "予定された復習はありません。"},
+        "day_axis": {"en": "Day", "ja": "日付"},
+        "no_section": {"en": "(no section)", "ja": "（セクションなし）"},
+    },
+)
+
+MAX_SECTION_LINES = 6
+CJK_FONT = "Noto Sans CJK JP"
+PLOT_NAMES = ("accuracyPlot", "attemptsPlot", "forecastPlot", "exercisesPlot")
+
+
+# --- pure helpers (no Qt, no matplotlib) --------------------------------------------------------
+
+def section_titles(library: Any, language: str) -> dict[str, str]:
+    """Section id -> localized title for every section in the library."""
+    titles: dict[str, str] = {}
+    if library is None:
+        return titles
+    for bank in library.banks:
+        for section in bank.sections:
+            titles[section.id] = section.title.get(language)
+    return titles
+
+
+@dataclass(frozen=True)
+class SectionSeries:
+    section: str
+    days: tuple[str, ...]
+    accuracy: tuple[float, ...]  # percent
+    attempts: int
+
+
+def accuracy_series(stats: stats_core.Stats, limit: int = MAX_SECTION_LINES) -> tuple[list[SectionSeries], int]:
+    """One accuracy-by-day series per section, the ``limit`` most practised; and how many were left out."""
+    grouped: dict[str, list[stats_core.SectionDay]] = {}
+    for sd in stats.accuracy_by_section_day:
+        grouped.setdefault(sd.section, []).append(sd)
+    series = [SectionSeries(section, tuple(d.day for d in days), tuple(100.0 * d.accuracy for d in days),
+                            sum(d.attempts for d in days))
+              for section, days in grouped.items()]
+    series.sort(key=lambda s: (-s.attempts, s.section))
+    return series[:limit], max(0, len(series) - limit)
+
+
+def has_data(stats: stats_core.Stats) -> bool:
+    return bool(stats.total_attempts or stats.submissions or stats.exams)
+
+
+def _dates(days: tuple[str, ...] | list[str]) -> list[date]:
+    return [date.fromisoformat(d) for d in days]
+
+
+# --- matplotlib --------------------------------------------------------------------------------
+
+_FONT_FAMILY: list[str] | None = None
+
+
+def font_family() -> list[str]:
+    """matplotlib font family: the default sans, falling back to Noto Sans CJK JP for Japanese when installed."""
+    global _FONT_FAMILY
+    if _FONT_FAMILY is None:
+        from matplotlib import font_manager, rcParams
+
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        family = list(rcParams["font.sans-serif"][:1]) or ["DejaVu Sans"]
+        family = [f for f in family if f in names] or ["DejaVu Sans"]
+        if CJK_FONT in names:
+            family.append(CJK_FONT)
+        _FONT_FAMILY = family
+    return _FONT_FAMILY
+
+
+@contextmanager
+def _plot_style(language: str) -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context({"font.family": font_family(), "axes.unicode_minus": False,
+                                "axes.spines.top": False, "axes.spines.right": False,
+                                "axes.titlesize": 11, "axes.labelsize": 9,
+                                "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8}):
+        yield
+
+
+def _empty_axes(ax: Any, text: str) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#666666", fontsize=10, wrap=True)
+
+
+def _date_axis(ax: Any) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+
+
+def draw_accuracy(ax: Any, stats: stats_core.Stats, titles: dict[str, str], language: str) -> None:
+    series, left_out = accuracy_series(stats)
+    ax.set_title(T("accuracy_title", language))
+    if not series:
+        _empty_axes(ax, T("empty", language).split("\n")[0])
+        return
+    for s in series:
+        label = titles.get(s.section) or s.section or T("no_section", language)
+        ax.plot(_dates(s.days), s.accuracy, marker="o", markersize=3.5, linewidth=1.2, alpha=0.9, label=label)
+    ax.set_ylim(-5, 105)
+    ax.set_ylabel(T("accuracy_axis", language))
+    _date_axis(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    if left_out:
+        labels[-1] = f"{labels[-1]}\n{T('other_sections', language, count=left_out)}"
+    ax.figure.legend(handles, labels, loc="outside lower center", frameon=False, ncol=2 if len(series) > 2 else len(series))
+
+
+def draw_attempts(ax: Any, stats: stats_core.Stats, language: str) -> None:
+    ax.set_title(T("attempts_title", language))
+    if not stats.attempts_per_day:
+        _empty_axes(ax, T("empty", language).split("\n")[0])
+        return
+    days = _dates([d for d, _n in stats.attempts_per_day])
+    ax.bar(days, [n for _d, n in stats.attempts_per_day], width=0.8, color="#4c72b0")
+    ax.set_ylabel(T("attempts_axis", language))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _date_axis(ax)
+
+
+def draw_forecast(ax: Any, stats: stats_core.Stats, language: str) -> None:
+    ax.set_title(T("forecast_title", language, days=len(stats.due_forecast)))
+    counts = [n for _d, n in stats.due_forecast]
+    if not any(counts):
+        _empty_axes(ax, T("nothing_due", language))
+        return
+    ax.bar(_dates([d for d, _n in stats.due_forecast]), counts, width=0.8, color="#dd8452")
+    ax.set_ylabel(T("forecast_axis", language))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _date_axis(ax)
+
+
+def draw_exercises(ax: Any, stats: stats_core.Stats, language: str) -> None:
+    ax.set_title(T("exercises_title", language))
+    if not stats.exercises_attempted:
+        _empty_axes(ax, T("ex_none", language))
+        return
+    labels = [T("ex_attempted", language), T("ex_passed", language)]
+    values = [stats.exercises_attempted, stats.exercises_passed]
+    bars = ax.barh(labels, values, color=["#8c8c8c", "#55a868"], height=0.6)
+    ax.bar_label(bars, padding=3, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(values) * 1.25)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(T("ex_submissions", language, count=stats.submissions))
+
+
+def _new_figure(width: float = 5.0, height: float = 3.2) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+# --- the view ----------------------------------------------------------------------------------
+
+class StatsView(QWidget):
+    """Plots of the learner's progress; call :meth:`refresh` after new answers."""
+
+    def __init__(self, store: Any, library: Any, language: str = "en", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statsView")
+        self.setAccessibleName("Statistics")
+        self.store = store
+        self.library = library
+        self.language = language
+        self.stats: stats_core.Stats | None = None
+        self.canvases: dict[str, Any] = {}
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        outer = QVBoxLayout(self)
+        self.stack = QStackedWidget(objectName="statsStack")
+        outer.addWidget(self.stack)
+
+        self.empty_label = QLabel(objectName="statsEmptyMessage")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("font-size: 15px; color: palette(placeholder-text); padding: 40px;")
+        self.stack.addWidget(self.empty_label)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget(objectName="statsPage")
+        column = QVBoxLayout(page)
+
+        self.headline = QHBoxLayout()
+        self.headline_values: dict[str, QLabel] = {}
+        self.headline_captions: dict[str, QLabel] = {}
+        for key in ("attempts", "accuracy", "exercises", "due_today", "exams"):
+            card = QFrame(objectName=f"headline_{key}")
+            card.setFrameShape(QFrame.Shape.StyledPanel)
+            card_layout = QVBoxLayout(card)
+            card_layout.setContentsMargins(10, 6, 10, 6)
+            value = QLabel(objectName=f"headlineValue_{key}")
+            value.setStyleSheet("font-size: 20px; font-weight: bold;")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            caption = QLabel(objectName=f"headlineCaption_{key}")
+            caption.setStyleSheet("color: palette(placeholder-text);")
+            caption.setWordWrap(True)
+            card_layout.addWidget(value)
+            card_layout.addWidget(caption)
+            self.headline_values[key] = value
+            self.headline_captions[key] = caption
+            self.headline.addWidget(card, 1)
+        column.addLayout(self.headline)
+
+        grid = QGridLayout()
+        for index, name in enumerate(PLOT_NAMES):
+            canvas = FigureCanvasQTAgg(_new_figure())
+            canvas.setObjectName(name)
+            canvas.setMinimumSize(320, 240)
+            canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            self.canvases[name] = canvas
+            grid.addWidget(canvas, index // 2, index % 2)
+        column.addLayout(grid, 1)
+        scroll.setWidget(page)
+        self.stack.addWidget(scroll)
+        self.plots_page = scroll
+
+    # --- public API ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Recompute the statistics from the store and redraw."""
+        self.stats = stats_core.compute(self.store)
+        self._redraw()
+
+    def retranslate(self, language: str) -> None:
+        self.language = language
+        self._redraw()
+
+    def export_png(self, path: str | Path, dpi: int = 120) -> Path:
+        """Save all four plots, two by two, as one PNG."""
+        path = Path(path)
+        stats = self.stats if self.stats is not None else stats_core.compute(self.store)
+        with _plot_style(self.language):
+            figure = _new_figure(10.0, 6.6)
+            axes = figure.subplots(2, 2)
+            self._draw_all([ax for row in axes for ax in row], stats)
+            figure.savefig(path, format="png", dpi=dpi)
+        return path
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def _draw_all(self, axes: list[Any], stats: stats_core.Stats) -> None:
+        lang = self.language
+        draw_accuracy(axes[0], stats, section_titles(self.library, lang), lang)
+        draw_attempts(axes[1], stats, lang)
+        draw_forecast(axes[2], stats, lang)
+        draw_exercises(axes[3], stats, lang)
+
+    def _redraw(self) -> None:
+        stats = self.stats
+        lang = self.language
+        self.empty_label.setText(T("empty", lang))
+        if stats is None or not has_data(stats):
+            self.stack.setCurrentWidget(self.empty_label)
+            return
+        self.stack.setCurrentWidget(self.plots_page)
+        self._fill_headline(stats)
+        with _plot_style(lang):
+            axes = []
+            for name in PLOT_NAMES:
+                figure = self.canvases[name].figure
+                figure.clear()
+                axes.append(figure.add_subplot())
+            self._draw_all(axes, stats)
+        for name, ax in zip(PLOT_NAMES, axes):
+            self.canvases[name].setAccessibleName(ax.get_title())
+            self.canvases[name].draw_idle()
+
+    def _fill_headline(self, stats: stats_core.Stats) -> None:
+        lang = self.language
+        accuracy = f"{100 * stats.total_correct / stats.total_attempts:.0f}%" if stats.total_attempts else "–"
+        due_today = stats.due_forecast[0][1] if stats.due_forecast else 0
+        if stats.exams:
+            last = stats.exams[-5:]
+            scores = ", ".join(f"{100 * s / m:.0f}%" if m else f"{s:g}" for _d, s, m in last)
+            exams_value, exams_caption = str(len(stats.exams)), f"{T('exams', lang)} · {T('exam_history', lang, scores=scores)}"
+        else:
+            exams_value, exams_caption = "0", f"{T('exams', lang)} · {T('no_exams', lang)}"
+        values = {
+            "attempts": (str(stats.total_attempts), T("attempts", lang)),
+            "accuracy": (accuracy, T("accuracy", lang)),
+            "exercises": (f"{stats.exercises_passed}/{stats.exercises_attempted}", T("exercises", lang)),
+            "due_today": (str(due_today), T("due_today", lang)),
+            "exams": (exams_value, exams_caption),
+        }
+        for key, (value, caption) in values.items():
+            self.headline_values[key].setText(value)
+            self.headline_captions[key].setText(caption)
+            self.headline_values[key].setAccessibleName(f"{caption}: {value}")
