@@ -1,16 +1,34 @@
-"""Take the README screenshots: run under Xvfb, e.g. ``xvfb-run -a python tools/screenshots.py``.
+"""Take the README screenshots of every view in English and Japanese.
 
-Each view is built over the bundled content with a throwaway data dir and
+Run under Xvfb: ``xvfb-run -a -s "-screen 0 1400x900x24" python tools/screenshots.py``.
+Each view is driven over the bundled content with a throwaway data dir and
 saved with ``QWidget.grab()`` to ``docs/screenshots/<view>_<lang>.png``.
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
+
+WRONG_GRU = """import numpy as np
+
+def gru_cell_forward(x, h_prev, Wx, Wh, b):
+    H = Wh.shape[0]
+    sigmoid = lambda a: 1 / (1 + np.exp(-a))
+    z = sigmoid(x @ Wx[:, :H] + h_prev @ Wh[:, :H] + b[:H])
+    r = sigmoid(x @ Wx[:, H:2*H] + h_prev @ Wh[:, H:2*H] + b[H:2*H])
+    h_tilde = np.tanh(x @ Wx[:, 2*H:] + (r * h_prev) @ Wh[:, 2*H:] + b[2*H:])
+    return z * h_prev + (1 - z) * h_tilde
+"""
+
+
+def settle(app, rounds: int = 10) -> None:
+    for _ in range(rounds):
+        app.processEvents()
 
 
 def main() -> int:
@@ -21,20 +39,50 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     OUT.mkdir(parents=True, exist_ok=True)
+    only = set(sys.argv[1:])
+
+    def shot(window, name: str, language: str) -> None:
+        if only and name not in only:
+            return
+        settle(app)
+        path = OUT / f"{name}_{language}.png"
+        window.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
     with tempfile.TemporaryDirectory() as data:
+        os.environ["STUDYAPP_CACHE_DIR"] = str(Path(data) / "cache")
         for language in ("en", "ja"):
-            window = create_main_window(data, None, language)
-            window.resize(1200, 760)
+            window = create_main_window(str(Path(data) / language), None, language)
+            window.resize(1360, 860)
             window.show()
-            first_item = next(iter(window.library.items()), None)
-            if first_item is not None:
-                window.open_item(first_item.id)
-            for _ in range(5):
-                app.processEvents()
-            path = OUT / f"main_{language}.png"
-            window.grab().save(str(path))
-            print(path.relative_to(ROOT))
+            settle(app)
+            shot(window, "main", language)
+            # Quiz: a GRU item, answered wrongly so the verdict and explanation show.
+            window.start_section("gru", window.library.banks[[b.id for b in window.library.banks].index("gru")].sections[0].id)
+            settle(app)
+            shot(window, "quiz", language)
+            quiz = window.quiz
+            if quiz.choice_buttons:
+                quiz.choice_buttons[-1].click()
+                quiz.submit()
+            shot(window, "quiz_feedback", language)
+            # Code exercise with a classic mistake diagnosed.
+            window.open_exercise("gru_cell_forward")
+            window.code.editor.setPlainText(WRONG_GRU)
+            window.code.grade()
+            for _ in range(200):
+                settle(app, 2)
+                if not window.code.is_grading:
+                    break
+                app.thread().msleep(20)
+            shot(window, "code", language)
+            for name, show in (("review", window.show_review), ("stats", window.show_stats), ("exam", window.show_exam), ("lab", window.show_lab)):
+                if window._show_extra.__self__ is window:
+                    show()
+                    if name in window._extra_views:
+                        shot(window, name, language)
             window.close()
+            window.store.close()
     return 0
 
 

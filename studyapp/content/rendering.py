@@ -38,9 +38,14 @@ _TEX_REWRITES = [
 ]
 
 
+_TEXT_COMMAND = re.compile(r"\\(text|textrm|operatorname|mathrm)\s*\{([^{}]*)\}")
+
+
 def mathtext_source(tex: str) -> str:
     """TeX as mathtext accepts it (single line, supported commands)."""
     tex = " ".join(tex.split())
+    # mathtext drops plain spaces even in roman text: make the ones inside \text{...} explicit.
+    tex = _TEXT_COMMAND.sub(lambda m: "\\%s{%s}" % (m.group(1), m.group(2).replace(" ", "\\ ")), tex)
     for pattern, replacement in _TEX_REWRITES:
         tex = pattern.sub(replacement, tex)
     return tex
@@ -50,19 +55,38 @@ _render_lock = threading.Lock()  # matplotlib's text machinery is not thread-saf
 
 
 @lru_cache(maxsize=4096)
-def typeset(tex: str, size: float = 15.0, color: str = "#202020", dpi: int = 110) -> bytes | None:
+def typeset(tex: str, size: float = 11.0, color: str = "#202020", dpi: int = 96) -> bytes | None:
     """PNG bytes of a formula typeset by mathtext, or ``None`` if it cannot be typeset."""
     from matplotlib.mathtext import math_to_image
 
-    buffer = io.BytesIO()
-    with _render_lock:
-        try:
-            from matplotlib.font_manager import FontProperties
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
 
+    buffer = io.BytesIO()
+    needs_cjk = any(ord(ch) > 0x2E7F for ch in tex)  # Japanese inside \text{...}
+    cjk = cjk_font_name()
+    if needs_cjk and cjk is None:
+        return None  # no font could draw it: the caller shows the source instead of tofu
+    rc = {"mathtext.fontset": "custom", "mathtext.rm": cjk, "mathtext.it": "DejaVu Sans:italic",
+          "mathtext.bf": "DejaVu Sans:bold", "mathtext.sf": "DejaVu Sans", "mathtext.cal": "DejaVu Sans", "mathtext.tt": "DejaVu Sans Mono"} if needs_cjk else {}
+    with _render_lock, matplotlib.rc_context(rc):
+        try:
             math_to_image(f"${mathtext_source(tex)}$", buffer, prop=FontProperties(size=size), dpi=dpi, format="png", color=color)
         except Exception:  # mathtext raises ValueError/ParseException variants on unsupported TeX
             return None
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def cjk_font_name() -> str | None:
+    """A installed font family with Japanese glyphs (fonts-noto-cjk on Linux), if any."""
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    for candidate in ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", "Hiragino Sans", "Yu Gothic", "MS Gothic", "TakaoGothic"):
+        if candidate in names:
+            return candidate
+    return None
 
 
 def can_typeset(tex: str) -> bool:
@@ -99,7 +123,8 @@ def _collect_math(md_text: str) -> list[tuple[str, bool]]:
     return found
 
 
-def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0, image_dir: Path | None = None, inline: bool = False) -> Rendered:
+def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, image_dir: Path | None = None, inline: bool = False,
+                    dpi: int = 96) -> Rendered:
     """Render Markdown + math to HTML for a rich-text view, typesetting each formula.
 
     Formulas are referenced as ``math:KEY`` (the view registers ``images``),
@@ -112,11 +137,11 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 15.0, im
 
     def math_html(tex: str, display: bool) -> str:
         rendered.formulas.append(tex)
-        png = typeset(tex, size * (1.1 if display else 1.0), color)
+        png = typeset(tex, size * (1.15 if display else 1.0), color, dpi)
         if png is None:
             code = f"<code>{html.escape(tex)}</code>"
             return f"<p align='center'>{code}</p>" if display else code
-        key = hashlib.sha1(f"{tex}|{size}|{color}|{display}".encode()).hexdigest()[:16]
+        key = hashlib.sha1(f"{tex}|{size}|{color}|{display}|{dpi}".encode()).hexdigest()[:16]
         rendered.images[key] = png
         src = f"math:{key}"
         if image_dir is not None:

@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setWidget(side)
         self.sidebar.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.sidebar)
+        self.resizeDocks([self.sidebar], [340], Qt.Orientation.Horizontal)
 
         self.problems_list = QListWidget(objectName="problemsList")
         self.problems_list.setAccessibleName("Content problems")

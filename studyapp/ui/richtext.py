@@ -1,33 +1,63 @@
 """A read-only rich-text view that shows Markdown with typeset math."""
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QImage, QPalette, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
 from studyapp.content.rendering import render_markdown
 
 
 class RichTextView(QTextBrowser):
-    """QTextBrowser fed by :func:`render_markdown`; formulas become images in the document."""
+    """QTextBrowser fed by :func:`render_markdown`; formulas become images in the document.
 
-    def __init__(self, parent: QWidget | None = None, object_name: str = "") -> None:
+    With ``auto_height`` the view is as tall as its text (up to ``max_height``),
+    so a short question does not leave a tall empty box.
+    """
+
+    def __init__(self, parent: QWidget | None = None, object_name: str = "", auto_height: bool = False, max_height: int = 10_000) -> None:
         super().__init__(parent)
         if object_name:
             self.setObjectName(object_name)
         self.setOpenExternalLinks(True)
         self._markdown = ""
+        self._auto_height = auto_height
+        self._max_height = max_height
+        if auto_height:
+            self.setFrameShape(QFrame.Shape.NoFrame)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.document().documentLayout().documentSizeChanged.connect(lambda *_: self._fit_height())
 
     def set_markdown(self, text: str) -> None:
         self._markdown = text
         color = self.palette().color(QPalette.ColorRole.Text).name()
-        size = self.font().pointSizeF() * 1.35 if self.font().pointSizeF() > 0 else 15.0
-        rendered = render_markdown(text, color=color, size=size)
+        points = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
+        ratio = max(1.0, self.devicePixelRatioF())
+        rendered = render_markdown(text, color=color, size=points * 1.1, dpi=round(96 * ratio))
         document = self.document()
         for key, png in rendered.images.items():
-            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{key}"), QImage.fromData(png))
+            image = QImage.fromData(png)
+            image.setDevicePixelRatio(ratio)
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"math:{key}"), image)
         self.setHtml(rendered.html)
         self.setAccessibleDescription(text)  # the source, formulas included, for screen readers
+        self._fit_height()
 
     def markdown_source(self) -> str:
         return self._markdown
+
+    def _fit_height(self) -> None:
+        if not self._auto_height:
+            return
+        document = self.document()
+        document.setTextWidth(self.viewport().width())
+        height = int(document.size().height()) + 2 * self.frameWidth() + 4
+        self.setFixedHeight(max(24, min(self._max_height, height)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.height()) if self._auto_height else hint
