@@ -12,7 +12,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode
 
-from studyapp.content.model import ITEM_KINDS, LANGUAGES, MATERIALS, ParamSpec, Text
+from studyapp.content.model import ITEM_KINDS, LANGUAGES, MATERIALS, Text, params_from_data
 from studyapp.content.spec import (
     Bool,
     Context,
@@ -141,16 +141,6 @@ def _check_param_spec(data: dict[str, Any], node: MappingNode, ctx: Context) -> 
             ctx.report(child(node, "range"), f"range [{low}, {high}] is empty: low must not exceed high")
     elif "step" in data:
         ctx.report(key_node(node, "step"), "'step' only applies to 'range'")
-
-
-def params_from_data(params: dict[str, dict[str, Any]]) -> tuple[ParamSpec, ...]:
-    specs = []
-    for name, spec in params.items():
-        if "range" in spec:
-            specs.append(ParamSpec(name, low=spec["range"][0], high=spec["range"][1], step=spec.get("step", 1)))
-        else:
-            specs.append(ParamSpec(name, values=tuple(spec["values"])))
-    return tuple(specs)
 
 
 def _all(*checks: Any) -> Any:

@@ -18,21 +18,24 @@ from typing import Any
 from studyapp.paths import cache_dir
 
 FORMAT_VERSION = 3
-_CHECKED_SOURCES = ("spec.py", "bank_spec.py", "loader.py", "variants.py", "yamlsource.py", "model.py")
+_CHECKED_SOURCES = ("spec.py", "bank_spec.py", "parsing.py", "loader.py", "variants.py", "yamlsource.py", "model.py")
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Hash of the validation logic and registries the cached results depend on."""
-    from studyapp.content.generators import answer_function_names
-    from studyapp.reference.registry import mutants, references
+    """Hash of the code the cached results depend on: the loader and validation sources,
+    and the registries' sources (answer functions, reference cells, mutants).
 
+    Hashing the files instead of importing the registries keeps a warm start
+    from importing NumPy and every reference module just to compute a key.
+    """
     digest = hashlib.sha256(f"v{FORMAT_VERSION}".encode())
     here = Path(__file__).resolve().parent
-    for name in _CHECKED_SOURCES:
-        digest.update((here / name).read_bytes())
-    for names in (sorted(answer_function_names()), sorted(references()), sorted(mutants())):
-        digest.update("\0".join(names).encode() + b"\1")
+    sources = [here / name for name in _CHECKED_SOURCES]
+    sources += sorted((here / "generators").glob("*.py"))
+    sources += sorted((here.parent / "reference").glob("*.py"))
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\1")
     return digest.hexdigest()[:16]
 
 

@@ -1,5 +1,9 @@
 """Load every bank under the content directories into a :class:`Library`.
 
+YAML parsing and validation (:mod:`studyapp.content.parsing`) run only for
+files the cache does not know, so a warm start imports neither PyYAML nor
+the specs.
+
 Each file is checked on its own: a broken file (or a broken item in it) is
 reported as ``file:line:col: message`` and the rest still loads. Parsed,
 validated banks are cached on disk as plain JSON keyed by the file's content
@@ -14,12 +18,8 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-import yaml
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode
-
 from studyapp.content import cache
-from studyapp.content.bank_spec import BANK_FILE, params_from_data
+from studyapp.content.gcpause import gc_paused
 from studyapp.content.model import (
     EMPTY_TEXT,
     Bank,
@@ -34,10 +34,9 @@ from studyapp.content.model import (
     Section,
     Text,
     Tolerance,
+    params_from_data,
     trusted,
 )
-from studyapp.content.spec import INVALID, Context, child
-from studyapp.content.yamlsource import YamlSyntaxError, compose, gc_paused
 
 BANK_SUFFIXES = (".yaml", ".yml")
 RawProblem = tuple[int, int, str]
@@ -64,66 +63,16 @@ def bank_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem]]:
-    """Check one bank file's bytes: plain data (or ``None``) plus its problems."""
-    if not data.strip():
-        return None, [(1, 1, "the file is empty")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [(line, column, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
-    text = text.removeprefix("\ufeff")
-    with gc_paused():  # re-entrant: harmless when the caller already paused it
-        try:
-            root = compose(text)
-        except YamlSyntaxError as exc:
-            return None, [(exc.line, exc.column, exc.message)]
-        if root is None:
-            return None, [(1, 1, "the file is empty")]
-        alias = _first_alias(text) if "&" in text else None
-        if alias is not None:
-            return None, [(*alias, "YAML aliases (*name) are not supported in banks; write the text out (a plain value starting with * must be quoted)")]
-        ctx = Context(path="")
-        if isinstance(root, MappingNode):
-            ctx.languages = _claimed_languages(root)
-        data_out = BANK_FILE.check(root, ctx)
-        problems = sorted(ctx.problems)
-    if data_out is INVALID:
-        return None, problems
-    _stamp_hashes(data_out)
-    return data_out, problems
+    """Check one bank file's bytes: plain data (or ``None``) plus its problems (see :mod:`parsing`)."""
+    from studyapp.content.parsing import parse_bank_text as parse  # YAML and specs: only on a cache miss
+
+    return parse(data)
 
 
-def _first_alias(text: str) -> tuple[int, int] | None:
-    """Where the first alias is: aliases can expand exponentially ("billion laughs"), so banks may not use them."""
-    for event in yaml.parse(text, Loader=_EVENT_LOADER):
-        if isinstance(event, AliasEvent):
-            return event.start_mark.line + 1, event.start_mark.column + 1
-    return None
+def cached_form(data: dict[str, Any]) -> dict[str, Any]:
+    from studyapp.content.parsing import cached_form as convert
 
-
-_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _claimed_languages(root: MappingNode) -> frozenset[str]:
-    """Languages the bank header claims, read leniently (the header check reports errors)."""
-    header = child(root, "bank")
-    if isinstance(header, MappingNode) and header is not root:
-        languages = child(header, "languages")
-        if languages is not header and isinstance(languages.value, list):
-            claimed = {n.value for n in languages.value if isinstance(n.value, str)}
-            return frozenset(claimed & {"en", "ja"})
-    return frozenset()
-
-
-def _stamp_hashes(data: dict[str, Any]) -> None:
-    """Give every item and exercise a hash of its content, so progress can tell it changed."""
-    for entry in [*(i for s in data.get("sections", []) for i in s["items"]), *data.get("exercises", [])]:
-        payload = {k: v for k, v in entry.items() if not k.startswith("_")}
-        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
-        entry["_hash"] = hashlib.sha256(blob).hexdigest()[:16]
+    return convert(data)
 
 
 def load_file(path: Path, use_cache: bool = True) -> tuple[Bank | None, list[Problem]]:
@@ -233,23 +182,6 @@ def _problem_at(location: Location | None, message: str) -> Problem:
 
 def _text(value: dict[str, str] | None) -> Text:
     return trusted(Text, {"values": value}) if value else EMPTY_TEXT
-
-
-def cached_form(data: dict[str, Any]) -> dict[str, Any]:
-    """Plain bank data with each section's items stored as one JSON string plus an index.
-
-    Reading the cache then parses one string per section instead of every
-    item's nested text mappings; items are built on first access.
-    """
-    sections = []
-    for section in data.get("sections", []):
-        index = [
-            [i["id"], i["kind"], i["_line"], i["_column"], [x for x in (i.get("exercise"), (i.get("verify") or {}).get("exercise")) if x]]
-            for i in section["items"]
-        ]
-        rest = {k: v for k, v in section.items() if k != "items"}
-        sections.append({**rest, "index": index, "items_json": json.dumps(section["items"], ensure_ascii=False, separators=(",", ":"))})
-    return {**data, "sections": sections}
 
 
 class IndexEntry(NamedTuple):

@@ -141,6 +141,17 @@ class ParamSpec:
         return tuple(range(self.low, self.high + 1, self.step))
 
 
+def params_from_data(params: dict[str, dict[str, Any]]) -> tuple[ParamSpec, ...]:
+    """ParamSpecs from validated plain data: ``{name: {range: [lo, hi], step} | {values: [...]}}``."""
+    specs = []
+    for name, spec in params.items():
+        if "range" in spec:
+            specs.append(ParamSpec(name, low=spec["range"][0], high=spec["range"][1], step=spec.get("step", 1)))
+        else:
+            specs.append(ParamSpec(name, values=tuple(spec["values"])))
+    return tuple(specs)
+
+
 @dataclass(frozen=True)
 class Item:
     """A quiz item of any kind; kind-specific fields are empty for other kinds."""

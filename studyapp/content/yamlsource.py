@@ -8,9 +8,7 @@ PyYAML's constructors silently collapse) are detected on the nodes.
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -45,24 +43,6 @@ def position(node: Node) -> tuple[int, int]:
     """1-based (line, column) where ``node`` starts."""
     mark = node.start_mark
     return mark.line + 1, mark.column + 1
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many small objects.
-
-    Composing a large file allocates millions of nodes; each allocation burst
-    triggers a full traversal of everything alive so far, which makes naive
-    loading superlinear in file size. The nodes hold no cycles we create, so
-    pausing is safe; the GC resumes (and catches up lazily) afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def compose(text: str) -> Node | None:

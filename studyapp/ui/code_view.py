@@ -86,7 +86,7 @@ class CodeExerciseView(QWidget):
     graded = Signal(object)
 
     def __init__(self, grader: Any, store: Any = None, recorder: Any = None, language: str = "en",
-                 reveal_policy: str = "pass_or_3_fails", parent: QWidget | None = None) -> None:
+                 reveal_policy: str = "pass_or_3_fails", dark: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grader = grader
         self.store = store
@@ -101,6 +101,7 @@ class CodeExerciseView(QWidget):
         self._relay = _GradeRelay()
         self._relay.done.connect(self._on_verdict)
         self._autosave = QTimer(self, singleShot=True, interval=500, timeout=self.save_draft)
+        self._dark = dark
         self._build()
 
     def _build(self) -> None:
@@ -110,7 +111,7 @@ class CodeExerciseView(QWidget):
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
-        self.editor = CodeEditor()
+        self.editor = CodeEditor(dark=self._dark)
         self.editor.textChanged.connect(self._on_edit)
         buttons = QHBoxLayout()
         self.grade_button = QPushButton(objectName="gradeButton", clicked=self.grade)
@@ -253,6 +254,10 @@ class CodeExerciseView(QWidget):
         self.verdict_view.set_markdown(f"### {T('solution', lang)}\n\n```python\n{self.exercise.solution}\n```")
 
     # --- grading ------------------------------------------------------------------------------
+    def set_grader(self, grader: Any) -> None:
+        self.grader = grader
+        self._set_running(self._running)
+
     def _set_running(self, running: bool) -> None:
         self._running = running
         self.grade_button.setEnabled(not running and self.grader is not None)

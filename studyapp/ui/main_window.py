@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTextBrowser,
     QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,10 +34,7 @@ from studyapp.progress.overview import section_progress
 from studyapp.progress.scheduling import ReviewScheduler
 from studyapp.progress.session import StudySession, practice_section, random_mix, review_due, review_mistakes
 from studyapp.progress.store import Store
-from studyapp.ui.code_view import CodeExerciseView
 from studyapp.ui.i18n import Catalog
-from studyapp.ui.quiz_view import QuizView
-from studyapp.ui.richtext import RichTextView
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
 T = Catalog(
@@ -123,15 +121,12 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.resize(1280, 800)
         self.stack = QStackedWidget(objectName="viewStack")
-        self.home = RichTextView(object_name="homeText")
-        self.quiz = QuizView(store=self.store, recorder=self.recorder, language=self.language, image_dir=self.image_dir)
-        self.quiz.answered.connect(lambda *_: self._refresh_progress())
-        self.quiz.open_exercise.connect(self.open_exercise)
-        self.code = CodeExerciseView(None, store=self.store, recorder=self.recorder, language=self.language,
-                                     reveal_policy=self.settings.reveal_policy)
-        self.code.graded.connect(lambda *_: self._refresh_progress())
-        for view in (self.home, self.quiz, self.code):
-            self.stack.addWidget(view)
+        # The home page needs no math, so Qt's own Markdown renders it; the quiz and code
+        # views (Markdown + mathtext, Pygments) are built on first use to keep start-up fast.
+        self.home = QTextBrowser(objectName="homeText")
+        self.stack.addWidget(self.home)
+        self._quiz: Any = None
+        self._code: Any = None
         self.setCentralWidget(self.stack)
 
         # Sidebar: search box above the bank/section tree.
@@ -172,6 +167,30 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_actions()
+
+    @property
+    def quiz(self) -> Any:
+        """The quiz view (built on first use)."""
+        if self._quiz is None:
+            from studyapp.ui.quiz_view import QuizView
+
+            self._quiz = QuizView(store=self.store, recorder=self.recorder, language=self.language, image_dir=self.image_dir)
+            self._quiz.answered.connect(lambda *_: self._refresh_progress())
+            self._quiz.open_exercise.connect(self.open_exercise)
+            self.stack.addWidget(self._quiz)
+        return self._quiz
+
+    @property
+    def code(self) -> Any:
+        """The code exercise view (built on first use)."""
+        if self._code is None:
+            from studyapp.ui.code_view import CodeExerciseView
+
+            self._code = CodeExerciseView(self._grader, store=self.store, recorder=self.recorder, language=self.language,
+                                          reveal_policy=self.settings.reveal_policy, dark=self.settings.theme == "dark")
+            self._code.graded.connect(lambda *_: self._refresh_progress())
+            self.stack.addWidget(self._code)
+        return self._code
 
     def _action(self, key: str, slot: Callable[[], None], shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(self)
@@ -229,11 +248,9 @@ class MainWindow(QMainWindow):
         self.problems_dock.setWindowTitle(T("problems", language))
         self.problems_dock.toggleViewAction().setText(T("problems", language))
         self.search_box.setPlaceholderText(T("search", language))
-        self.home.set_markdown(T("welcome", language))
-        self.quiz.retranslate(language)
-        self.code.retranslate(language)
-        for view in self._extra_views.values():
-            if hasattr(view, "retranslate"):
+        self.home.setMarkdown(T("welcome", language))
+        for view in (self._quiz, self._code, *self._extra_views.values()):
+            if view is not None and hasattr(view, "retranslate"):
                 view.retranslate(language)
         if hasattr(self, "status_label"):
             self._populate()
@@ -370,8 +387,8 @@ class MainWindow(QMainWindow):
         """The sandboxed grader, started on first use (its zygote process costs ~0.2 s)."""
         if self._grader is None and self._grader_factory is not None:
             self._grader = self._grader_factory()
-            self.code.grader = self._grader
-            self.code._set_running(False)
+            if self._code is not None:
+                self._code.set_grader(self._grader)
         return self._grader
 
     def open_exercise(self, exercise_id: str) -> None:
@@ -471,8 +488,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.settings_store.save(settings)
         apply_appearance(settings)
-        self.code.reveal_policy = settings.reveal_policy
-        self.code.editor.highlighter.set_dark(settings.theme == "dark")
+        if self._code is not None:
+            self._code.reveal_policy = settings.reveal_policy
+            self._code.editor.highlighter.set_dark(settings.theme == "dark")
         if changed_language:
             self.retranslate(settings.language)
 
@@ -502,9 +520,10 @@ class MainWindow(QMainWindow):
                     return
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.code.flush_draft()
-        if self.code.is_grading:
-            self.code.cancel()
+        if self._code is not None:
+            self._code.flush_draft()
+            if self._code.is_grading:
+                self._code.cancel()
         self.settings_store.set_value("geometry", self.saveGeometry())
         self.settings_store.set_value("window_state", self.saveState())
         if self._grader is not None:

@@ -78,22 +78,20 @@ def apply_appearance(settings: Settings) -> None:
     app = QApplication.instance()
     if app is None:
         return
-    hints = app.styleHints()
-    if hasattr(hints, "setColorScheme"):
-        scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(settings.theme, Qt.ColorScheme.Unknown)
-        hints.setColorScheme(scheme)
-    app.setStyle("Fusion")
-    app.setPalette(dark_palette() if settings.theme == "dark" else (light_palette() if settings.theme == "light" else app.style().standardPalette()))
-    font = QFont(app.font())
+    if settings.theme in ("light", "dark") or app.property("studyapp_themed"):
+        # An explicit theme: Fusion draws the same on every platform and honours our palette.
+        # "system" on a fresh start keeps the platform's own style (and skips building Fusion).
+        hints = app.styleHints()
+        if hasattr(hints, "setColorScheme"):
+            scheme = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(settings.theme, Qt.ColorScheme.Unknown)
+            hints.setColorScheme(scheme)
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette() if settings.theme == "dark" else app.style().standardPalette())
+        app.setProperty("studyapp_themed", True)
     if settings.font_size:
+        font = QFont(app.font())
         font.setPointSize(settings.font_size)
-    else:
-        font.setPointSize(10)
-    app.setFont(font)
-
-
-def light_palette() -> QPalette:
-    return QApplication.style().standardPalette()
+        app.setFont(font)
 
 
 def dark_palette() -> QPalette:
