@@ -76,11 +76,22 @@ def main() -> int:
                     break
                 app.thread().msleep(20)
             shot(window, "code", language)
-            for name, show in (("review", window.show_review), ("stats", window.show_stats), ("exam", window.show_exam), ("lab", window.show_lab)):
-                if window._show_extra.__self__ is window:
-                    show()
-                    if name in window._extra_views:
-                        shot(window, name, language)
+            for name, show in (("review", window.show_review), ("stats", window.show_stats), ("lab", window.show_lab)):
+                show()
+                if name in window._extra_views:
+                    shot(window, name, language)
+            window.show_exam()
+            exam = window._extra_views.get("exam")
+            if exam is not None:
+                shot(window, "exam_setup", language)
+                exam.start_exam()
+                settle(app)
+                if exam.findChildren(object, "choice0"):
+                    exam.findChildren(object, "choice0")[0].click()
+                shot(window, "exam", language)
+                exam.confirm_submit = lambda unanswered: True
+                exam.submit_exam()
+                shot(window, "exam_report", language)
             window.close()
             window.store.close()
     return 0
