@@ -229,7 +229,7 @@ class Grader:
         names = OUTPUT_NAMES.get(ex.reference, ())
         results: list[CaseResult] = []
         for c, got, exp in zip(cases, result.cases, expected):
-            ok, msg = judge.compare_case(got, exp, names, ex.rtol, ex.atol)
+            ok, msg = judge.compare_case(got, exp, names, ex.rtol, ex.atol, language)
             if not ok and not c.visible:
                 msg = f"{msg}"
             results.append(CaseResult(c.name, ok, msg, c.visible))

@@ -152,45 +152,78 @@ def _idx(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]"
 
 
-def _describe(o: Output) -> str:
+# Learner-facing messages, in every UI language (English is the reference wording).
+MESSAGES: dict[str, dict[str, str]] = {
+    "tuple_expected": {"en": "returned {what}, expected a tuple of {k} arrays ({names})",
+                       "ja": "{what}が返されました。{k} 個の配列のタプル（{names}）を返してください"},
+    "tuple_length": {"en": "returned a tuple of {n} values, expected {k} ({names})",
+                     "ja": "{n} 個の値のタプルが返されました。{k} 個（{names}）が必要です"},
+    "one_expected": {"en": "returned a tuple of {n} values, expected one array ({name})",
+                     "ja": "{n} 個の値のタプルが返されました。配列 1 つ（{name}）を返してください"},
+    "not_array": {"en": "{name} is {what}, expected a NumPy array of shape {shape}",
+                  "ja": "{name} が{what}です。形状 {shape} の NumPy 配列が必要です"},
+    "dtype": {"en": "{name} has dtype {dtype}, expected a float array",
+              "ja": "{name} の dtype が {dtype} です。浮動小数点の配列が必要です"},
+    "shape": {"en": "{name} has shape {got}, expected {shape}", "ja": "{name} の形状が {got} です。正しくは {shape} です"},
+    "nonfinite": {"en": "{name} contains {what} at {where}", "ja": "{name} の {where} が {what} です"},
+    "differs": {"en": "{name} differs at {where}: max abs error {error}",
+                "ja": "{name} が {where} で異なります（最大絶対誤差 {error}）"},
+    "nothing": {"en": "nothing", "ja": "何も返されていません"},
+    "none": {"en": "None", "ja": "None"},
+    "scalar": {"en": "a scalar ({type})", "ja": "スカラー（{type}）"},
+    "other": {"en": "a {type}{shape}", "ja": "{type}{shape}"},
+    "array": {"en": "an array", "ja": "配列"},
+    "output": {"en": "output {i}", "ja": "出力 {i}"},
+}
+
+
+def message(key: str, language: str = "en", **values: object) -> str:
+    entry = MESSAGES[key]
+    return (entry.get(language) or entry["en"]).format(**values)
+
+
+def _describe(o: Output, language: str = "en") -> str:
     if o.kind == "other":
         shape = f" of shape {o.shape}" if o.shape is not None and o.type_name in ("list", "tuple") else ""
-        return f"a {o.type_name}{shape}"
+        if language == "ja" and shape:
+            shape = f"（形状 {o.shape}）"
+        return message("other", language, type=o.type_name, shape=shape)
     if o.kind == "none":
-        return "None"
+        return message("none", language)
     if o.kind == "scalar":
-        return f"a scalar ({o.type_name})"
-    return "an array"
+        return message("scalar", language, type=o.type_name)
+    return message("array", language)
 
 
 def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str, ...],
-                 rtol: float, atol: float) -> tuple[bool, str]:
-    """(passed, message). The message names the output and where it is wrong."""
+                 rtol: float, atol: float, language: str = "en") -> tuple[bool, str]:
+    """(passed, message). The message names the output and where it is wrong, in ``language``."""
     k = len(expected)
-    names = tuple(names) if len(names) == k else tuple(f"output {i}" for i in range(k))
+    names = tuple(names) if len(names) == k else tuple(message("output", language, i=i) for i in range(k))
+    listed = ", ".join(names)
     if k > 1:
         if not got.is_tuple:
-            what = _describe(got.items[0]) if got.items else "nothing"
-            return False, f"returned {what}, expected a tuple of {k} arrays ({', '.join(names)})"
+            what = _describe(got.items[0], language) if got.items else message("nothing", language)
+            return False, message("tuple_expected", language, what=what, k=k, names=listed)
         if len(got.items) != k:
-            return False, f"returned a tuple of {len(got.items)} values, expected {k} ({', '.join(names)})"
+            return False, message("tuple_length", language, n=len(got.items), k=k, names=listed)
     else:
         if got.is_tuple:
-            return False, f"returned a tuple of {len(got.items)} values, expected one array ({names[0]})"
+            return False, message("one_expected", language, n=len(got.items), name=names[0])
     for name, o, exp in zip(names, got.items, expected):
         if o.kind != "array" or o.array is None:
-            return False, f"{name} is {_describe(o)}, expected a NumPy array of shape {exp.shape}"
+            return False, message("not_array", language, name=name, what=_describe(o, language), shape=exp.shape)
         if o.array.dtype.kind != "f":
-            return False, f"{name} has dtype {o.array.dtype.name}, expected a float array"
+            return False, message("dtype", language, name=name, dtype=o.array.dtype.name)
         if o.array.shape != exp.shape:
-            return False, f"{name} has shape {o.array.shape}, expected {exp.shape}"
+            return False, message("shape", language, name=name, got=o.array.shape, shape=exp.shape)
         g = o.array.astype(np.float64)
         bad = ~np.isfinite(g) & np.isfinite(exp)
         if bad.any():
             where = tuple(np.argwhere(bad)[0])
             v = g[where]
             what = "NaN" if np.isnan(v) else ("inf" if v > 0 else "-inf")
-            return False, f"{name} contains {what} at {_idx(where)}"
+            return False, message("nonfinite", language, name=name, what=what, where=_idx(where))
         with np.errstate(all="ignore"):
             err = np.abs(g - exp)
             tol = atol + rtol * np.abs(exp)
@@ -201,7 +234,7 @@ def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str,
         if wrong.any():
             err_w = np.where(wrong & np.isfinite(err), err, -1.0)
             where = tuple(np.unravel_index(int(np.argmax(err_w)), err.shape)) if err.ndim else ()
-            return False, f"{name} differs at {_idx(where)}: max abs error {float(np.max(err[wrong])):.3g}"
+            return False, message("differs", language, name=name, where=_idx(where), error=f"{float(np.max(err[wrong])):.3g}")
     return True, ""
 
 
