@@ -26,7 +26,7 @@ _TEX_REWRITES = [
     (re.compile(r"\\(?:text|textrm|operatorname|mathrm)\s*\{([^{}]*)\}"), r"\\mathrm{\1}"),
     (re.compile(r"\\textbf\s*\{([^{}]*)\}"), r"\\mathbf{\1}"),
     (re.compile(r"\\(?:lVert|rVert|Vert)"), r"\\|"),
-    (re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)\s*(?=[()\[\]|.]|\\[{}|])"), ""),
+    (re.compile(r"\\(?:bigl|bigr|Bigl|Bigr|big|Big)\s*(?=[()\[\]|.]|\\[{}|])"), ""),
     (re.compile(r"\\(?:dfrac|tfrac)"), r"\\frac"),
     (re.compile(r"\\,|\\;|\\!|\\:|~"), " "),
     (re.compile(r"\\quad|\\qquad"), r"\\ \\ "),
@@ -34,16 +34,30 @@ _TEX_REWRITES = [
     (re.compile(r"\\ldots|\\cdots|\\dots"), r"\\cdots"),
     (re.compile(r"\\top\b"), r"\\mathsf{T}"),
     (re.compile(r"\\intercal\b"), r"\\mathsf{T}"),
-    (re.compile(r"\\displaystyle"), ""),
+    (re.compile(r"\\displaystyle|\\textstyle"), ""),
+    (re.compile(r"\\le(?![a-zA-Z])"), r"\\leq"),
+    (re.compile(r"\\ge(?![a-zA-Z])"), r"\\geq"),
+    (re.compile(r"\\(mathbf|mathit|mathrm|mathsf|boldsymbol)\s+([A-Za-z0-9])"), r"\\\1{\2}"),
+    (re.compile(r"\\boldsymbol"), r"\\mathbf"),
 ]
 
 
 _TEXT_COMMAND = re.compile(r"\\(text|textrm|operatorname|mathrm)\s*\{([^{}]*)\}")
 
 
+_COLUMN_VECTOR = re.compile(r"\\begin\{([pb])matrix\}\s*([^\\&{}]*(?:\{[^{}]*\}[^\\&{}]*)*)\\\\\s*([^\\&{}]*(?:\{[^{}]*\}[^\\&{}]*)*)\\end\{\1matrix\}")
+
+
+def _column_vector(match: re.Match[str]) -> str:
+    """A two-row column (p/b)matrix, which mathtext lacks, as a fraction without a bar."""
+    left, right = ("(", ")") if match.group(1) == "p" else ("[", "]")
+    return "\\left%s\\genfrac{}{}{0}{0}{%s}{%s}\\right%s" % (left, match.group(2).strip(), match.group(3).strip(), right)
+
+
 def mathtext_source(tex: str) -> str:
     """TeX as mathtext accepts it (single line, supported commands)."""
     tex = " ".join(tex.split())
+    tex = _COLUMN_VECTOR.sub(_column_vector, tex)
     # mathtext drops plain spaces even in roman text: make the ones inside \text{...} explicit.
     tex = _TEXT_COMMAND.sub(lambda m: "\\%s{%s}" % (m.group(1), m.group(2).replace(" ", "\\ ")), tex)
     for pattern, replacement in _TEX_REWRITES:
