@@ -79,3 +79,17 @@ def test_schema_rejects_author_mistakes(schema) -> None:
 def test_bundled_schema_file_is_current(schema) -> None:
     bundled = Path(__file__).resolve().parents[2] / "content" / "bank.schema.json"
     assert json.loads(bundled.read_text(encoding="utf-8")) == schema, "run: studyapp schema -o content/bank.schema.json"
+
+
+def test_bundled_banks_point_editors_at_the_schema_and_satisfy_it(schema) -> None:
+    content = Path(__file__).resolve().parents[2] / "content"
+    validator = jsonschema.Draft202012Validator(schema)
+    banks = sorted(content.rglob("*.yaml"))
+    assert len(banks) >= 10
+    for bank in banks:
+        first = bank.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), bank
+        target = (bank.parent / first.split("$schema=", 1)[1]).resolve()
+        assert target == content / "bank.schema.json", bank
+        errors = list(validator.iter_errors(yaml.safe_load(bank.read_text(encoding="utf-8"))))
+        assert errors == [], (bank, [e.message for e in errors[:3]])
