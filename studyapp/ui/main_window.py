@@ -79,6 +79,11 @@ T = Catalog(
                   "- **間違えた問題を復習**: 最後に間違えた問題をもう一度解きます。\n- **模擬試験**: 時間制限つきで、終了まで正誤は表示されません。\n\n"
                   "キー操作: **1〜9** で選択、**Enter** で解答・次へ、**Ctrl+Enter** でコードを採点。",
         },
+        "progress_title": {"en": "Your progress", "ja": "学習の進み具合"},
+        "progress_head": {"en": "| Part | Answered | Last answers right | Due now |\n|---|---:|---:|---:|",
+                          "ja": "| 単元 | 解答済み | 直近の正答率 | 復習期限 |\n|---|---:|---:|---:|"},
+        "progress_totals": {"en": "**{due}** due now · **{mistakes}** to retry · **{passed}/{exercises}** code exercises passed",
+                            "ja": "復習期限 **{due}** 問 · やり直し **{mistakes}** 問 · コード課題 **{passed}/{exercises}** 合格"},
         "recovered": {"en": "Your progress database was damaged", "ja": "学習記録のデータベースが破損していました"},
         "imported": {"en": "Imported: {summary}", "ja": "インポートしました: {summary}"},
         "exported": {"en": "Progress exported to {path}", "ja": "学習記録を {path} に書き出しました"},
@@ -248,7 +253,6 @@ class MainWindow(QMainWindow):
         self.problems_dock.setWindowTitle(T("problems", language))
         self.problems_dock.toggleViewAction().setText(T("problems", language))
         self.search_box.setPlaceholderText(T("search", language))
-        self.home.setMarkdown(T("welcome", language))
         for view in (self._quiz, self._code, *self._extra_views.values()):
             if view is not None and hasattr(view, "retranslate"):
                 view.retranslate(language)
@@ -299,6 +303,7 @@ class MainWindow(QMainWindow):
         if exercises_node.childCount():
             self.section_tree.addTopLevelItem(exercises_node)
             exercises_node.setExpanded(not expanded or ("bank", "__exercises__", "") in expanded)
+        self.home.setMarkdown(self._home_markdown(progress, due_ids, passed))
         self.problems_list.clear()
         self.problems_list.addItems([str(p) for p in self.library.problems])
         self.problems_dock.setVisible(bool(self.library.problems))
@@ -306,6 +311,24 @@ class MainWindow(QMainWindow):
                                     exercises=len(self.library.exercises()), due=len(due_ids)))
         if self.library.problems:
             self.statusBar().showMessage(T("problems_status", lang, n=len(self.library.problems)))
+
+    def _home_markdown(self, progress: dict, due_ids: list[str], passed: set[str]) -> str:
+        """Welcome text plus a per-bank progress table (from the same data as the sidebar)."""
+        lang = self.language
+        rows = []
+        for bank in self.library.banks:
+            parts = [progress[(bank.id, s.id)] for s in bank.sections]
+            if not parts:
+                continue
+            total = sum(p.total for p in parts)
+            answered = sum(p.answered for p in parts)
+            right = sum(p.right for p in parts)
+            due = sum(p.due for p in parts)
+            accuracy = f"{right / answered * 100:.0f}%" if answered else "—"
+            rows.append(f"| {bank.title.get(lang)} | {answered}/{total} | {accuracy} | {due or ''} |")
+        totals = T("progress_totals", lang, due=len(due_ids), mistakes=len(self.recorder.mistakes()),
+                   passed=len(passed & {e.id for e in self.library.exercises()}), exercises=len(self.library.exercises()))
+        return "\n\n".join([T("welcome", lang), f"## {T('progress_title', lang)}", totals, T("progress_head", lang) + "\n" + "\n".join(rows)])
 
     def _refresh_progress(self) -> None:
         self._populate()
