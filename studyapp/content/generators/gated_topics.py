@@ -12,25 +12,13 @@ import math
 from typing import Any, Mapping, Sequence
 
 from studyapp.content.generators.registry import Generated, Reject, answer_function
-
-
-def _distinct(answer: Any, candidates: Sequence[Any], need: int = 3) -> tuple[Any, ...]:
-    """Drop candidates equal to the answer or to each other; Reject if too few remain."""
-    seen = {answer}
-    out: list[Any] = []
-    for c in candidates:
-        if c not in seen:
-            seen.add(c)
-            out.append(c)
-    if len(out) < need:
-        raise Reject("distractors collide with the answer")
-    return tuple(out)
+from studyapp.content.generators.common import distinct as _distinct
+from studyapp.content.generators.common import short_decimal
+from studyapp.content.generators.common import sigmoid as _sigmoid
 
 
 def _fmt(x: float, digits: int = 3) -> str:
-    """Short decimal text (no trailing zeros)."""
-    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    return short_decimal(x, digits)
 
 
 def _sci(x: float) -> str:
@@ -42,10 +30,6 @@ def _sci(x: float) -> str:
         return f"{x:.4g}"
     mantissa = x / 10**exponent
     return f"{mantissa:.4g} \\times 10^{{{exponent}}}"
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 # --- parameter counts -------------------------------------------------------

@@ -11,26 +11,13 @@ import math
 from typing import Any, Mapping
 
 from studyapp.content.generators.registry import Generated, Reject, answer_function
-
-
-def _distinct(answer: Any, candidates: list[Any], need: int = 3) -> tuple[Any, ...]:
-    """Drop candidates equal to the answer or to each other; reject if too few remain."""
-    out: list[Any] = []
-    for c in candidates:
-        if c != answer and c not in out:
-            out.append(c)
-    if len(out) < need:
-        raise Reject("not enough distinct distractors")
-    return tuple(out)
+from studyapp.content.generators.common import distinct as _distinct
+from studyapp.content.generators.common import short_decimal
+from studyapp.content.generators.common import sigmoid as _sigmoid
 
 
 def _fmt(x: float, digits: int = 4) -> str:
-    """A float rounded for display, without a trailing '.0000' noise or '-0'."""
-    r = round(float(x), digits)
-    if r == 0:
-        r = 0.0
-    text = f"{r:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return short_decimal(x, digits)
 
 
 def _par(x: float) -> str:
@@ -45,10 +32,6 @@ def _sum_expr(terms: list[str]) -> str:
     for t in terms[1:]:
         out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
     return out
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 # --- CNN review -------------------------------------------------------------

@@ -11,25 +11,12 @@ import math
 from typing import Any, Mapping, Sequence
 
 from studyapp.content.generators.registry import Generated, Reject, answer_function
-
-
-def _distinct(answer: Any, candidates: Sequence[Any], need: int = 3) -> tuple[Any, ...]:
-    """Drop candidates equal to the answer or to each other; Reject if too few remain."""
-    seen = {answer}
-    out: list[Any] = []
-    for c in candidates:
-        if c not in seen:
-            seen.add(c)
-            out.append(c)
-    if len(out) < need:
-        raise Reject("distractors collide with the answer")
-    return tuple(out)
+from studyapp.content.generators.common import distinct as _distinct
+from studyapp.content.generators.common import short_decimal
 
 
 def _fmt(x: float, digits: int = 3) -> str:
-    """Short decimal text for prompts and explanations (no trailing zeros)."""
-    s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    return short_decimal(x, digits)
 
 
 def _vec(v: Sequence[float]) -> str:

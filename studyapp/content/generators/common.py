@@ -1,0 +1,28 @@
+"""Helpers shared by the answer functions: distinct distractors, short decimals, sigmoid."""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+from studyapp.content.generators.registry import Reject
+
+
+def distinct(answer: Any, candidates: Sequence[Any], need: int = 3) -> tuple[Any, ...]:
+    """Candidates without the answer and without repeats; ``Reject`` (redraw) if fewer than ``need`` remain."""
+    out: list[Any] = []
+    for candidate in candidates:
+        if candidate != answer and candidate not in out:
+            out.append(candidate)
+    if len(out) < need:
+        raise Reject("distractors collide with the answer")
+    return tuple(out)
+
+
+def short_decimal(x: float, digits: int = 3) -> str:
+    """A float rounded for display, without trailing zeros or '-0'."""
+    text = f"{round(float(x), digits) + 0.0:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
