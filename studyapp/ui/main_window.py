@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.model import Library
 from studyapp.progress.overview import section_progress
-from studyapp.progress.scheduling import ReviewScheduler
-from studyapp.progress.session import StudySession, practice_section, random_mix, review_due, review_mistakes
 from studyapp.progress.store import Store
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
@@ -106,7 +104,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.library = library
         self.store = store
-        self.recorder = ReviewScheduler(store)
+        self._recorder: Any = None
         self.settings_store = settings_store
         self.settings = settings
         self.language = settings.language
@@ -172,6 +170,15 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(objectName="statusLabel")
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_actions()
+
+    @property
+    def recorder(self) -> Any:
+        """The FSRS review scheduler over the store (imported on first use: start-up only reads the store)."""
+        if self._recorder is None:
+            from studyapp.progress.scheduling import ReviewScheduler
+
+            self._recorder = ReviewScheduler(self.store)
+        return self._recorder
 
     @property
     def quiz(self) -> Any:
@@ -271,8 +278,9 @@ class MainWindow(QMainWindow):
                     if self.section_tree.topLevelItem(i).isExpanded()}
         self.section_tree.clear()
         lang = self.language
-        due_ids = self.recorder.due_now()
-        progress = section_progress(self.library, self.store.last_results(), due_ids)
+        due_ids = [card.target_id for card in self.store.due_cards(self.store.now(), target_kind="item")]
+        last_results = self.store.last_results()
+        progress = section_progress(self.library, last_results, due_ids)
         exercise_banks = []
         for bank in self.library.banks:
             if not bank.sections:
@@ -303,7 +311,7 @@ class MainWindow(QMainWindow):
         if exercises_node.childCount():
             self.section_tree.addTopLevelItem(exercises_node)
             exercises_node.setExpanded(not expanded or ("bank", "__exercises__", "") in expanded)
-        self.home.setMarkdown(self._home_markdown(progress, due_ids, passed))
+        self.home.setMarkdown(self._home_markdown(progress, due_ids, passed, sum(1 for ok, _ in last_results.values() if not ok)))
         self.problems_list.clear()
         self.problems_list.addItems([str(p) for p in self.library.problems])
         self.problems_dock.setVisible(bool(self.library.problems))
@@ -312,7 +320,7 @@ class MainWindow(QMainWindow):
         if self.library.problems:
             self.statusBar().showMessage(T("problems_status", lang, n=len(self.library.problems)))
 
-    def _home_markdown(self, progress: dict, due_ids: list[str], passed: set[str]) -> str:
+    def _home_markdown(self, progress: dict, due_ids: list[str], passed: set[str], mistakes: int) -> str:
         """Welcome text plus a per-bank progress table (from the same data as the sidebar)."""
         lang = self.language
         rows = []
@@ -326,7 +334,7 @@ class MainWindow(QMainWindow):
             due = sum(p.due for p in parts)
             accuracy = f"{right / answered * 100:.0f}%" if answered else "—"
             rows.append(f"| {bank.title.get(lang)} | {answered}/{total} | {accuracy} | {due or ''} |")
-        totals = T("progress_totals", lang, due=len(due_ids), mistakes=len(self.recorder.mistakes()),
+        totals = T("progress_totals", lang, due=len(due_ids), mistakes=mistakes,
                    passed=len(passed & {e.id for e in self.library.exercises()}), exercises=len(self.library.exercises()))
         return "\n\n".join([T("welcome", lang), f"## {T('progress_title', lang)}", totals, T("progress_head", lang) + "\n" + "\n".join(rows)])
 
@@ -367,7 +375,7 @@ class MainWindow(QMainWindow):
         self.open_item(entry.data(ROLE))
 
     # --- study flows --------------------------------------------------------------------------
-    def _run_session(self, session: StudySession, title: str) -> None:
+    def _run_session(self, session: Any, title: str) -> None:
         if session.total == 0:
             self.statusBar().showMessage(T("nothing_due", self.language), 5000)
             return
@@ -378,20 +386,30 @@ class MainWindow(QMainWindow):
     def start_section(self, bank_id: str, section_id: str) -> None:
         bank = next(b for b in self.library.banks if b.id == bank_id)
         section = next(s for s in bank.sections if s.id == section_id)
+        from studyapp.progress.session import StudySession
+
         session = StudySession(list(section.items), kind="practice", recorder=self.recorder)
         self.settings_store.set_value("last_section", f"{bank_id}/{section_id}")
         self._run_session(session, section.title.get(self.language))
 
     def start_review_due(self) -> None:
+        from studyapp.progress.session import review_due
+
         self._run_session(review_due(self.library, self.recorder), T("due", self.language))
 
     def start_mistakes(self) -> None:
+        from studyapp.progress.session import review_mistakes
+
         self._run_session(review_mistakes(self.library, self.recorder), T("mistakes", self.language))
 
     def start_random_mix(self) -> None:
+        from studyapp.progress.session import random_mix
+
         self._run_session(random_mix(self.library, 20, seed=random.randrange(1 << 30), recorder=self.recorder), T("mix", self.language))
 
     def start_items(self, kind: str, item_ids: list[str]) -> None:
+        from studyapp.progress.session import StudySession
+
         items = [i for i in (self.library.item(x) for x in item_ids) if i is not None]
         self._run_session(StudySession(items, kind=kind, recorder=self.recorder), T("review", self.language))
 
@@ -399,6 +417,8 @@ class MainWindow(QMainWindow):
         """Show one item (in a one-item session) or a code exercise (automation contract)."""
         item = self.library.item(item_id)
         if item is not None:
+            from studyapp.progress.session import StudySession
+
             self._run_session(StudySession([item], kind="custom", recorder=self.recorder), item.section)
             return
         if self.library.exercise(item_id) is not None:
