@@ -1,0 +1,30 @@
+"""Guard against PySide6 builds that drop references to None/True (6.12.0 on CPython 3.11 does).
+
+Such a build aborts the whole app ("deallocating True or False") after a few
+thousand signal emits or setter calls; pyproject.toml pins it out. This test
+makes an upgrade that brings the bug back fail loudly instead of crashing learners.
+"""
+import sys
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel
+
+
+class _Emitter(QObject):
+    fired = Signal(int)
+
+
+def test_signal_emit_and_setters_keep_singleton_refcounts(qtbot):
+    emitter = _Emitter()
+    received = []
+    emitter.fired.connect(received.append)
+    label = QLabel()
+    qtbot.addWidget(label)
+    true_before, none_before = sys.getrefcount(True), sys.getrefcount(None)
+    for i in range(300):
+        emitter.fired.emit(i)
+        label.setText(str(i))
+        QLabel(objectName="probe").deleteLater()
+    assert len(received) == 300
+    assert sys.getrefcount(True) >= true_before - 5
+    assert sys.getrefcount(None) >= none_before - 5
