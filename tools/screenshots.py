@@ -31,6 +31,39 @@ def settle(app, rounds: int = 10) -> None:
         app.processEvents()
 
 
+def wait_for(app, condition, seconds: float = 120.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        settle(app, 2)
+        time.sleep(0.01)
+
+
+def lab_shots(app, window, language: str) -> None:
+    """The lab with three overlaid runs (defaults, learning rate 0.5, ReLU), then the gradient-flow tab."""
+    window.show_lab()
+    lab = window._extra_views.get("lab")
+    if lab is None:
+        return
+    for preset in ("handson", "lr05", "relu"):
+        lab.apply_preset(preset)
+        lab.iters_spin.setValue(6000)
+        lab.start()
+        wait_for(app, lambda: lab.current is None)
+    settle(app)
+    path = OUT / f"lab_{language}.png"
+    window.grab().save(str(path))
+    print(path.relative_to(ROOT))
+    lab.tabs.setCurrentIndex(1)
+    lab.run_flow()
+    wait_for(app, lambda: lab._flow_thread is None or not lab._flow_thread.is_alive(), 300)
+    settle(app, 20)
+    path = OUT / ("gradient_flow.png" if language == "en" else f"gradient_flow_{language}.png")
+    lab.grab().save(str(path))
+    print(path.relative_to(ROOT))
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QApplication
@@ -76,10 +109,12 @@ def main() -> int:
                     break
                 app.thread().msleep(20)
             shot(window, "code", language)
-            for name, show in (("review", window.show_review), ("stats", window.show_stats), ("lab", window.show_lab)):
+            for name, show in (("review", window.show_review), ("stats", window.show_stats)):
                 show()
                 if name in window._extra_views:
                     shot(window, name, language)
+            if not only or "lab" in only:
+                lab_shots(app, window, language)
             window.show_exam()
             exam = window._extra_views.get("exam")
             if exam is not None:
