@@ -74,3 +74,16 @@ def test_language_switch_and_persistence(qtbot, tmp_path):
     again = create_main_window(str(tmp_path / "data"), [str(STARTER)], language=None)
     qtbot.addWidget(again)
     assert again.language == "ja"
+
+
+def test_draft_survives_closing_and_rebuilding_the_window(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.open_item("starter_gru_cell_forward")
+    window.code.editor.setPlainText("# half-written GRU\n")
+    window.close()  # closeEvent writes the pending autosave
+    window.store.close()
+    again = create_main_window(str(tmp_path / "data"), [str(STARTER)], language="en")
+    qtbot.addWidget(again)
+    again.open_item("starter_gru_cell_forward")
+    assert again.code.editor.toPlainText() == "# half-written GRU\n"
+    again.close()
