@@ -46,15 +46,7 @@ def _binary_addition(args: argparse.Namespace) -> int:
             print(result.message)
         print(f"{result.iterations} iterations in {result.seconds:.2f} s: final loss {result.final_loss:.4f}, "
               f"accuracy over the last {min(settings.window, result.iterations)} samples {100 * result.accuracy:.1f}%")
-    if args.plot:
-        try:
-            plot_binary_addition(result, args.plot)
-        except OSError as exc:
-            print(f"cannot write {args.plot}: {exc}", file=sys.stderr)
-            return 1
-        if not args.json:
-            print(f"plot written to {args.plot}")
-    return 0
+    return _write_plot(plot_binary_addition, result, args)
 
 
 def plot_binary_addition(result: Any, path: str) -> None:
@@ -100,9 +92,14 @@ def _gradient_flow(args: argparse.Namespace) -> int:
         for name, flow in result.flows.items():
             print(f"  {name:5s} at init {flow.ratio_before:9.3g}   after {settings.train_steps} steps {flow.ratio_after:9.3g}"
                   f"   loss {flow.loss_before:.4f} → {flow.loss_after:.4f}")
+    return _write_plot(save_plot, result, args)
+
+
+def _write_plot(save: Any, result: Any, args: argparse.Namespace) -> int:
+    """Write ``--plot`` if asked; 1 with a message when the file cannot be written."""
     if args.plot:
         try:
-            save_plot(result, args.plot)
+            save(result, args.plot)
         except OSError as exc:
             print(f"cannot write {args.plot}: {exc}", file=sys.stderr)
             return 1
