@@ -103,10 +103,6 @@ def cjk_font_name() -> str | None:
     return None
 
 
-def can_typeset(tex: str) -> bool:
-    return typeset(tex) is not None
-
-
 @dataclass
 class Rendered:
     """HTML whose ``<img src="math:KEY">`` refer to the PNGs in ``images``."""

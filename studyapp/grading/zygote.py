@@ -593,7 +593,6 @@ def _child_main(req, cases, fds, workdir, go_r, st_w):
         os.setsid()
     except OSError:
         pass
-    info = {}
     # stdio: stdin /dev/null, stdout+stderr -> output pipe
     devnull = os.open("/dev/null", os.O_RDONLY)
     os.dup2(devnull, 0)

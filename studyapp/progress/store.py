@@ -646,6 +646,10 @@ class Store:
             for r in self._read(sql + " ORDER BY ts DESC, id DESC", params)
         ]
 
+    def passed_exercise_ids(self) -> set[str]:
+        """Exercises with at least one passing submission (without loading sources or verdicts)."""
+        return {r[0] for r in self._read("SELECT DISTINCT exercise_id FROM submissions WHERE passed", ())}
+
     def save_draft(self, exercise_id: str, source: str) -> None:
         """Autosave (one small upsert; cheap enough for every debounced keystroke)."""
         with self._write() as conn:

@@ -114,8 +114,7 @@ class MainWindow(QMainWindow):
         self.image_dir = image_dir
         self._extra_views: dict[str, QWidget] = {}
         self._build()
-        self.retranslate(self.language)
-        self._populate()
+        self.retranslate(self.language)  # also fills the sidebar
         self._restore_state()
         if store.recovery_message:
             QTimer.singleShot(0, lambda: QMessageBox.warning(self, T("recovered", self.language), store.recovery_message))
@@ -299,7 +298,7 @@ class MainWindow(QMainWindow):
                 node.setToolTip(0, section.description.get(lang) or section.title.get(lang))
                 bank_node.addChild(node)
             bank_node.setExpanded(not expanded or ("bank", bank.id, "") in expanded)
-        passed = {s.exercise_id for s in self.store.submissions() if s.passed}
+        passed = self.store.passed_exercise_ids()
         exercises_node = QTreeWidgetItem([T("exercises", lang)])
         exercises_node.setData(0, ROLE, ("bank", "__exercises__", ""))
         for bank in exercise_banks + [b for b in self.library.banks if b.sections and b.exercises]:

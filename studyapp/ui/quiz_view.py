@@ -10,7 +10,7 @@ import random
 import re
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent, QPalette
@@ -555,5 +555,3 @@ def _delete_layout(layout) -> None:
             _delete_layout(inner)
             inner.deleteLater()
 
-
-SessionFactory = Callable[[], Any]

@@ -73,6 +73,8 @@ def test_drafts_bookmarks_submissions(store):
     assert not store.is_bookmarked("a") and store.is_bookmarked("b")
     sub = store.record_submission(Submission("ex1", "src", {"tests": [1, 2]}, passed=True))
     assert store.submissions("ex1") == [sub]
+    store.record_submission(Submission("ex2", "src", {}, passed=False))
+    assert store.passed_exercise_ids() == {"ex1"}
 
 
 def test_draft_save_is_cheap(store):
