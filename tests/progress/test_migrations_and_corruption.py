@@ -69,13 +69,19 @@ def test_random_bytes_file_moved_aside(tmp_path, clock):
     assert len(asides) == 2 and asides[1].endswith("-wal")
 
 
-def test_truncated_file_moved_aside(tmp_path, clock):
+def _checkpointed_database(tmp_path, clock):
+    """A database of 3,000 attempts with everything checkpointed into the main file."""
     path = tmp_path / "progress.sqlite3"
     with Store(path, clock=clock) as s:
         s.record_attempts(Attempt(item_id=f"i{k}", score=1, correct=True, answer="x" * 200) for k in range(3000))
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+    return path
+
+
+def test_truncated_file_moved_aside(tmp_path, clock):
+    path = _checkpointed_database(tmp_path, clock)
     data = path.read_bytes()
     assert len(data) > 100_000
     cut = data[: len(data) // 2]
@@ -88,12 +94,7 @@ def test_truncated_file_moved_aside(tmp_path, clock):
 
 
 def test_damaged_page_detected_by_quick_check(tmp_path, clock):
-    path = tmp_path / "progress.sqlite3"
-    with Store(path, clock=clock) as s:
-        s.record_attempts(Attempt(item_id=f"i{k}", score=1, correct=True, answer="x" * 200) for k in range(3000))
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
+    path = _checkpointed_database(tmp_path, clock)
     data = bytearray(path.read_bytes())
     page = 4096
     rng = random.Random(7)
