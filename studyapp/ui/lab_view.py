@@ -172,14 +172,6 @@ def _flag_draws(canvas: Any) -> None:
     canvas.draw = draw
 
 
-def _share_gil_finely() -> None:
-    """While a training thread runs, make it hand over the GIL after 0.5 ms instead of 5 ms when the UI
-    thread asks for it (each Qt event handled in Python asks once); process-wide and harmless."""
-    import sys
-
-    sys.setswitchinterval(0.0005)
-
-
 def _wait_while_ui_draws(limit: float = 2.0) -> None:
     """Called by training threads at each report: step aside while the UI thread redraws a plot."""
     deadline = time.perf_counter() + limit
@@ -527,7 +519,6 @@ class LabView(QWidget):
             result = ba.train(settings, progress=report, cancel=cancel)
             bridge.finished.emit(number, result, time.perf_counter())
 
-        _share_gil_finely()
         self._thread = threading.Thread(target=work, name=f"lab-run-{number}", daemon=True)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
@@ -769,7 +760,6 @@ class LabView(QWidget):
             bridge.flow_finished.emit(result, cancel.is_set())
 
         self._flow_settings = settings
-        _share_gil_finely()
         self._flow_thread = threading.Thread(target=work, name="lab-gradient-flow", daemon=True)
         self.flow_run_button.setEnabled(False)
         self.flow_stop_button.setEnabled(True)
