@@ -15,7 +15,7 @@ import numpy as np
 from studyapp.content.model import Exercise
 from studyapp.grading import judge
 from studyapp.grading.cases import ARG_NAMES, OUTPUT_NAMES, Case, make_cases
-from studyapp.grading.sandbox import Zygote
+from studyapp.grading.sandbox import DISK_CAP_MB, Zygote, forced_failures, sandbox_report
 from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict
 
 OUTPUT_CAP = 1 << 20
@@ -147,8 +147,9 @@ class Grader:
                     spec.append({"kind": "float", "value": float(a)})
             arg_specs.append(spec)
         expected_bytes = sum(e.nbytes for outs in expected for e in outs)
+        source_bytes = source.encode("utf-8", "surrogatepass")
         request = {
-            "source": source,
+            "source_bytes": len(source_bytes),  # sent after the arrays; the helper never decodes it
             "function": ex.function,
             "cases": arg_specs,
             "time_limit_s": float(ex.time_limit_s),
@@ -156,14 +157,15 @@ class Grader:
             "output_cap": OUTPUT_CAP,
             "result_cap": max(16 << 20, 4 * expected_bytes + (1 << 20)),
             **self.isolation,
+            "fail_layers": forced_failures(),
         }
         if self._cancelled:
             return self._error_verdict(ex, "cancelled", "the run was cancelled", t0)
-        reply = self._zygote.run(request, b"".join(blobs), float(ex.time_limit_s), lambda: self._cancelled)
+        reply = self._zygote.run(request, b"".join(blobs) + source_bytes, float(ex.time_limit_s),
+                                 lambda: self._cancelled)
         verdict = self._judge_reply(ex, reply, cases, expected, language)
         verdict.elapsed_ms = (time.monotonic() - t0) * 1000.0
-        verdict.sandbox = {"features": self.features, "namespaces": reply.header.get("namespaces", {}),
-                           "helper_restarts": self._zygote.restarts}
+        verdict.sandbox = sandbox_report(reply.header.get("layers"), self.features, self._zygote.restarts)
         return verdict
 
     def _error_verdict(self, ex: Exercise, kind: str, message: str, t0: float, line: int | None = None,
@@ -198,6 +200,8 @@ class Grader:
             return err("timeout", f"CPU time limit exceeded ({ex.time_limit_s:g} s)")
         if h.get("output_limit"):
             return err("output_limit", f"the submission printed more than {OUTPUT_CAP // 1024} KB; output was cut")
+        if h.get("disk_limit"):
+            return err("disk_limit", f"the submission wrote more than {DISK_CAP_MB} MB to its work dir")
         if h.get("result_limit"):
             return err("output_limit", "the submission returned far more data than expected")
         raw = reply.result

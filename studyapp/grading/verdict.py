@@ -6,7 +6,7 @@ from typing import Any
 
 STATUSES = ("passed", "failed", "error")
 ERROR_KINDS = ("syntax_error", "exception", "timeout", "memory_limit", "crashed", "output_limit",
-               "missing_function", "cancelled")
+               "missing_function", "cancelled", "disk_limit")
 
 
 @dataclass
