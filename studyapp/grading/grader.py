@@ -193,6 +193,8 @@ class Grader:
                                   + (f" ({reply.died_reason})" if reply.died_reason else ""))
         if h.get("internal"):
             return err("crashed", f"the sandbox could not run the submission: {h['internal']}")
+        if (h.get("layers") or {}).get("uid_drop", {}).get("status") == "failed":
+            return err("crashed", "the sandbox could not drop root privileges, so the code was not run")
         if h.get("timed_out"):
             return err("timeout", f"time limit exceeded ({ex.time_limit_s:g} s wall clock)")
         sig = h.get("signal")

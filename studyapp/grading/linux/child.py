@@ -16,7 +16,7 @@ import numpy as np
 
 from . import features
 from .framing import write_all
-from .features import probe_seccomp
+from .features import _drop_to_nobody, probe_seccomp
 from .landlock import build_ruleset, restrict_self
 from .mounts import DISK_CAP_BYTES, mount_private_proc
 from .namespaces import FORCED
@@ -177,6 +177,8 @@ def _layer(req, name, apply, *args):
 
 
 def _set_limits(req):
+    if "rlimits" in (req.get("fail_layers") or ()):
+        return {"status": "failed", "reason": FORCED}
     mem = int(req.get("memory_limit_mb", 1024)) * 1024 * 1024
     cpu = int(math.ceil(float(req.get("time_limit_s", 5.0)))) + 1
     limits = {"RLIMIT_AS": (mem, mem), "RLIMIT_CPU": (cpu, cpu + 1), "RLIMIT_CORE": (0, 0),
@@ -266,16 +268,13 @@ def _child_main(req, cases, fds, workdir, go_r, st_w, ns_layers, source):
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     # drop privileges
     if os.geteuid() == 0:
-        try:
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-        except OSError:
-            os._exit(71)
-        if os.geteuid() == 0:
+        layers["uid_drop"], _ = _layer(req, "uid_drop", _drop_to_nobody)
+        if layers["uid_drop"]["status"] != "applied" or os.geteuid() == 0:
+            # the one layer that fails closed: learner code never runs as root
+            _report_layers(res_fd, layers)
             os._exit(71)
         _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        layers["uid_drop"] = {"status": "applied", "uid": NOBODY}
+        layers["uid_drop"]["uid"] = NOBODY
     else:
         layers["uid_drop"] = {"status": "unavailable", "reason": "the app is not root; the code runs as its user"}
         if ns_layers.get("user_namespace", {}).get("status") == "applied":
@@ -294,8 +293,7 @@ def _child_main(req, cases, fds, workdir, go_r, st_w, ns_layers, source):
                 layers["seccomp"]["denied"] = len(denied)
     t_sandboxed = time.monotonic()
     # Written before any learner code runs, so the zygote can trust this first frame.
-    report = json.dumps(layers).encode("utf-8")
-    write_all(res_fd, LAYERS_MAGIC + struct.pack("<I", len(report)) + report)
+    _report_layers(res_fd, layers)
     sys.meta_path.insert(0, _BlockStudyapp())
     for name in list(sys.modules):
         if name == "studyapp" or name.startswith("studyapp."):
@@ -328,6 +326,11 @@ def _child_main(req, cases, fds, workdir, go_r, st_w, ns_layers, source):
 
 
 LAYERS_MAGIC = b"LAYR"
+
+
+def _report_layers(res_fd, layers):
+    report = json.dumps(layers).encode("utf-8")
+    write_all(res_fd, LAYERS_MAGIC + struct.pack("<I", len(report)) + report)
 
 
 def split_layers(buf):

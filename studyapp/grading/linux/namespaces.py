@@ -40,7 +40,9 @@ def enter_run_namespaces(req, unprivileged, workdir):
     wanted = []
     for name, flag in NS_FLAGS.items():
         if name == "net_namespace" and not unprivileged and features.SHARED_NETNS:
-            layers[name] = {"status": "applied", "shared": True}  # entered once by the zygote
+            # entered once by the zygote; a forced failure is only reported (the namespace still holds)
+            layers[name] = ({"status": "failed", "reason": FORCED + " (the zygote's namespace still holds)"}
+                            if name in fail else {"status": "applied", "shared": True})
             continue
         available = features.FEATURES.get("user_namespace" if unprivileged else name)
         if not use_ns:
@@ -71,6 +73,8 @@ def enter_run_namespaces(req, unprivileged, workdir):
             flags &= ~CLONE_NEWNS
             layers["user_namespace"] = {"status": "failed", "reason": exc.strerror or str(exc)}
     layers["disk_cap"] = _cap_workdir(flags, fail, unprivileged, workdir)
+    if layers.get("mount_namespace", {}).get("status") == "failed":
+        layers["disk_cap"].update(status="failed", reason="no mount namespace for its tmpfs")
     return layers
 
 

@@ -16,6 +16,8 @@ from .framing import read_exact_line, read_frame, write_all
 from .namespaces import enter_run_namespaces
 from .syscalls import NOBODY, PR_SET_PDEATHSIG, _libc
 
+PR_SET_DUMPABLE = 4
+
 
 def _set_nonblock(fd):
     os.set_blocking(fd, False)
@@ -68,6 +70,7 @@ def _supervise(req, cases, workdir, ctl_fd, source, t0):
             if req.get("simulate_unprivileged") and not unprivileged:
                 # testing aid: run this run's processes as a non-root app would
                 _drop_to_nobody()
+                _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)  # as for a real user: /proc/self/uid_map is ours
                 _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
                 if os.getppid() == 1:
                     os._exit(1)
