@@ -16,7 +16,7 @@ from studyapp.content.model import Exercise
 from studyapp.grading import judge
 from studyapp.grading.cases import ARG_NAMES, OUTPUT_NAMES, Case, make_cases
 from studyapp.grading.sandbox import DISK_CAP_MB, Zygote, forced_failures, sandbox_report
-from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict
+from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict, capped
 
 OUTPUT_CAP = 1 << 20
 
@@ -176,7 +176,7 @@ class Grader:
     def _judge_reply(self, ex: Exercise, reply: Any, cases: list[Case], expected: list[list[np.ndarray]],
                      language: str) -> Verdict:
         h = reply.header
-        stdout = h.get("stdout", "") if isinstance(h.get("stdout"), str) else ""
+        stdout = capped(h["stdout"]) if isinstance(h.get("stdout"), str) else ""
         base = Verdict(ex.id, "error", 0.0, stdout=stdout)
 
         def err(kind: str, message: str, line: int | None = None, tb: str = "") -> Verdict:

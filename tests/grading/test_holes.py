@@ -267,3 +267,29 @@ def test_forcing_a_layer_to_fail_is_reported(graders, monkeypatch, layer):
         assert v.status == "passed", v.to_dict()
     monkeypatch.delenv(FAIL_VAR)
     assert_still_works(graders)
+
+
+def test_data_dir_and_database_are_private(tmp_path, monkeypatch):
+    from studyapp.progress.store import DB_NAME, Store
+
+    old = os.umask(0o022)
+    try:
+        monkeypatch.setenv("STUDYAPP_DATA_DIR", str(tmp_path / "fresh" / "data"))
+        store = Store.open()
+        store.close()
+    finally:
+        os.umask(old)
+    data = tmp_path / "fresh" / "data"
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    for name in os.listdir(data):
+        if name.startswith(DB_NAME):
+            assert stat.S_IMODE(os.stat(data / name).st_mode) == 0o600, name
+
+
+def test_stored_output_is_capped(graders):
+    from studyapp.grading.verdict import STORED_STDOUT_CHARS
+
+    v = graders.grade(ex(), "import numpy as np\nprint('y' * 300_000)\n" + GOOD)
+    assert v.status == "passed"
+    assert STORED_STDOUT_CHARS <= len(v.stdout) < STORED_STDOUT_CHARS + 100 and "not kept" in v.stdout
+    assert len(v.to_dict()["stdout"]) == len(v.stdout)
