@@ -293,3 +293,38 @@ def test_stored_output_is_capped(graders):
     assert v.status == "passed"
     assert STORED_STDOUT_CHARS <= len(v.stdout) < STORED_STDOUT_CHARS + 100 and "not kept" in v.stdout
     assert len(v.to_dict()["stdout"]) == len(v.stdout)
+
+
+LAZY_IMPORTS = ("decimal", "fractions", "json", "csv", "hashlib", "zlib", "lzma", "bz2", "sqlite3", "ssl",
+                "datetime", "textwrap", "pprint", "numpy.polynomial", "numpy.ma", "numpy.lib.stride_tricks")
+
+
+def test_what_learner_code_needs_is_still_readable(graders):
+    """The read rules keep the stdlib, its extension modules' libraries and NumPy: modules the
+    helper did not preload import inside the run."""
+    src = ("import importlib, numpy as np\ndef tanh_grad(x):\n    bad = []\n"
+           f"    for name in {LAZY_IMPORTS!r}:\n        try:\n            importlib.import_module(name)\n"
+           "        except Exception as e:\n            bad.append((name, repr(e)))\n"
+           "    import sqlite3, decimal\n    sqlite3.connect(':memory:').execute('select 1')\n"
+           "    if bad or decimal.Decimal('1.1') + 1 != decimal.Decimal('2.1'):\n        print(bad)\n        return x\n" + PASS)
+    v = graders.grade(ex(time_limit_s=5), src)
+    assert v.status == "passed", v.to_dict()
+
+
+@pytest.mark.parametrize("fail", ["", "pid_namespace"])
+def test_no_process_outside_the_run_is_killed(fail, monkeypatch):
+    """Also on the fallback path without a PID namespace: only the run's own processes are signalled."""
+    import subprocess
+
+    victim = subprocess.Popen(["sleep", "30"], user=RUN_UID if ROOT else None)
+    try:
+        monkeypatch.setenv(FAIL_VAR, fail)
+        with Grader() as g:
+            v = g.grade(ex(), "import os, time\ndef tanh_grad(x):\n    os.setsid()\n    time.sleep(3)\n")
+            assert v.status == "error" and v.error.kind == "timeout", v.to_dict()
+            assert v.sandbox["layers"]["pid_namespace"]["status"] in (("failed",) if fail else ("applied", "unavailable"))
+            assert_still_works(g)
+        assert victim.poll() is None
+    finally:
+        victim.kill()
+        victim.wait()

@@ -79,15 +79,17 @@ def read_paths(numpy_dir):
         paths.update(os.path.join(site, n) for n in os.listdir(site) if n.startswith("numpy") and n.endswith(".libs"))
     except OSError:
         pass
+    executable = os.path.realpath(sys.executable)
     for path in _mapped_files():
         folder = os.path.dirname(path)
-        if any(_inside(folder, p) for p in (sys.prefix, sys.base_prefix)) and not _inside(folder, numpy_dir):
-            paths.add(path)   # the interpreter's own tree (libpython, bin/python): the file only
-        elif not _inside(folder, site) or _inside(folder, numpy_dir):
-            paths.add(folder)
+        if path == executable or _inside(stdlib, folder) or _inside(site, folder):
+            paths.add(path)   # the interpreter, libpython next to lib/python3.x: the file only
+        elif not _inside(folder, site):
+            paths.add(folder)  # a library directory (libc, libssl, ...): what lazy imports need
     paths.update(p for p in ("/etc/ld.so.cache", "/dev/null", "/dev/zero", "/dev/urandom") if os.path.exists(p))
     summary = [stdlib + " (without %s)" % ", ".join(SITE_DIRS)]
-    summary += sorted(p for p in paths if not _inside(p, stdlib) or os.path.dirname(p) == site)
+    shown = [p for p in paths if os.path.dirname(p) == site or not _inside(p, stdlib) and not _inside(p, site)]
+    summary += sorted(shown)
     return sorted(paths), summary
 
 
