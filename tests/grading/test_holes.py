@@ -148,6 +148,14 @@ def test_sysv_ipc_does_not_outlive_the_run(seccomp):
               "        return x\n    except OSError:\n        pass\n" + PASS
         assert g.grade(ex(), src).status == "passed"
         assert set(os.listdir("/dev/shm")) <= shm_before
+        if g.grade(ex(), GOOD).sandbox["layers"]["mount_namespace"]["status"] == "applied":
+            g.isolation["landlock"] = False  # the run's own /dev/shm alone: written inside, gone after
+            src = "import numpy as np, os\ndef tanh_grad(x):\n    open('/dev/shm/studyapp-left', 'w').write('x')\n" \
+                  "    print(os.listdir('/dev/shm'))\n" + PASS
+            v = g.grade(ex(), src)
+            assert v.status == "passed" and v.stdout.splitlines()[0] == "['studyapp-left']", v.to_dict()
+            assert v.sandbox["layers"]["mount_namespace"]["dev_shm"] == "private"
+            assert not os.path.exists("/dev/shm/studyapp-left")
         assert_still_works(g)
 
 

@@ -99,6 +99,14 @@ def mount_workdir_tmpfs(workdir, cap_bytes, owner):
     _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts)
 
 
+def mount_private_shm(owner):
+    """An empty, tiny /dev/shm of the run's own: POSIX shared memory dies with the run."""
+    opts = "size=1m,nr_inodes=64,mode=0700"
+    if owner is not None:
+        opts += ",uid=%d,gid=%d" % (owner, owner)
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts)
+
+
 def mount_private_proc():
     """/proc of the run's PID namespace (called by its PID 1): only the run's processes."""
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)

@@ -9,7 +9,7 @@ import os
 
 from . import features
 from .features import NS_FLAGS, _errno
-from .mounts import DISK_CAP_BYTES, make_mounts_private, mount_workdir_tmpfs
+from .mounts import DISK_CAP_BYTES, make_mounts_private, mount_private_shm, mount_workdir_tmpfs
 from .syscalls import CLONE_NEWNS, CLONE_NEWUSER, NOBODY, _libc
 
 FORCED = "forced by STUDYAPP_SANDBOX_FAIL"
@@ -73,6 +73,12 @@ def enter_run_namespaces(req, unprivileged, workdir):
             flags &= ~CLONE_NEWNS
             layers["user_namespace"] = {"status": "failed", "reason": exc.strerror or str(exc)}
     layers["disk_cap"] = _cap_workdir(flags, fail, unprivileged, workdir)
+    if flags & CLONE_NEWNS and os.path.isdir("/dev/shm"):
+        try:
+            mount_private_shm(None if unprivileged else NOBODY)
+            layers["mount_namespace"]["dev_shm"] = "private"
+        except OSError as exc:
+            layers["mount_namespace"]["dev_shm"] = "host's (%s)" % (exc.strerror or exc)
     if layers.get("mount_namespace", {}).get("status") == "failed":
         layers["disk_cap"].update(status="failed", reason="no mount namespace for its tmpfs")
     return layers
