@@ -38,7 +38,7 @@ class Grader:
     def __init__(self, library: Any = None, content_dirs: Sequence[str] | None = None,
                  python: str | None = None, isolation: bool = True, *, namespaces: bool | None = None,
                  landlock: bool | None = None, seccomp: bool | None = None,
-                 simulate_unprivileged: bool = False) -> None:
+                 simulate_unprivileged: bool = False, disk_cap_mb: int = DISK_CAP_MB) -> None:
         self._library = library
         self._content_dirs = content_dirs
         self._zygote = Zygote(python)
@@ -54,6 +54,7 @@ class Grader:
             "seccomp": isolation if seccomp is None else seccomp,
             "simulate_unprivileged": simulate_unprivileged,  # tests: take the non-root code path
         }
+        self.disk_cap_mb = disk_cap_mb
         self._closed = False
 
     # ---- lifecycle
@@ -158,6 +159,7 @@ class Grader:
             "result_cap": max(16 << 20, 4 * expected_bytes + (1 << 20)),
             **self.isolation,
             "fail_layers": forced_failures(),
+            "disk_cap_bytes": self.disk_cap_mb << 20,
         }
         if self._cancelled:
             return self._error_verdict(ex, "cancelled", "the run was cancelled", t0)
@@ -203,7 +205,7 @@ class Grader:
         if h.get("output_limit"):
             return err("output_limit", f"the submission printed more than {OUTPUT_CAP // 1024} KB; output was cut")
         if h.get("disk_limit"):
-            return err("disk_limit", f"the submission wrote more than {DISK_CAP_MB} MB to its work dir")
+            return err("disk_limit", f"the submission wrote more than {self.disk_cap_mb} MB to its work dir")
         if h.get("result_limit"):
             return err("output_limit", "the submission returned far more data than expected")
         raw = reply.result

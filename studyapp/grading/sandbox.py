@@ -25,7 +25,7 @@ THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
 
 
-DISK_CAP_MB = 64  # the work dir's total size cap (linux/mounts.py DISK_CAP_BYTES)
+DISK_CAP_MB = 64  # default total size of a run's work dir (sent as ``disk_cap_bytes``)
 LAYERS = ("pid_namespace", "net_namespace", "ipc_namespace", "mount_namespace", "landlock", "seccomp",
           "uid_drop", "rlimits", "disk_cap")
 FAIL_VAR = "STUDYAPP_SANDBOX_FAIL"

@@ -336,3 +336,14 @@ def test_no_process_outside_the_run_is_killed(fail, monkeypatch):
     finally:
         victim.kill()
         victim.wait()
+
+
+def test_the_disk_cap_is_the_graders_setting():
+    with Grader(disk_cap_mb=8) as g:
+        write = "import numpy as np\ndef tanh_grad(x):\n    open('f', 'wb').write(b'x' * (%d << 20))\n" + PASS
+        v = g.grade(ex(), write % 4)
+        assert v.status == "passed", v.to_dict()
+        assert v.sandbox["layers"]["disk_cap"]["bytes"] == 8 << 20
+        v = g.grade(ex(), write % 12)
+        assert v.status == "error" and v.error.kind == "disk_limit" and "8 MB" in v.error.message, v.to_dict()
+        assert_still_works(g)

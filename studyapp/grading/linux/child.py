@@ -18,7 +18,7 @@ from . import features
 from .framing import write_all
 from .features import _drop_to_nobody, probe_seccomp
 from .landlock import build_ruleset, restrict_self
-from .mounts import DISK_CAP_BYTES, mount_private_proc
+from .mounts import disk_cap, mount_private_proc
 from .namespaces import FORCED
 from .seccomp import apply_seccomp
 from .syscalls import (ALLOWED_INPUT_DTYPES, IS_LINUX, LEARNER_FILE, NOBODY, PR_SET_NO_NEW_PRIVS, PR_SET_PDEATHSIG,
@@ -181,8 +181,9 @@ def _set_limits(req):
         return {"status": "failed", "reason": FORCED}
     mem = int(req.get("memory_limit_mb", 1024)) * 1024 * 1024
     cpu = int(math.ceil(float(req.get("time_limit_s", 5.0)))) + 1
+    cap = disk_cap(req)
     limits = {"RLIMIT_AS": (mem, mem), "RLIMIT_CPU": (cpu, cpu + 1), "RLIMIT_CORE": (0, 0),
-              "RLIMIT_FSIZE": (DISK_CAP_BYTES, DISK_CAP_BYTES), "RLIMIT_NOFILE": (256, 256),
+              "RLIMIT_FSIZE": (cap, cap), "RLIMIT_NOFILE": (256, 256),
               "RLIMIT_NPROC": (512, 512)}
     refused = []
     for name, val in limits.items():
@@ -192,7 +193,7 @@ def _set_limits(req):
             refused.append(name)
     if refused:
         return {"status": "failed", "reason": "refused: " + ", ".join(refused)}
-    return {"status": "applied", "memory_bytes": mem, "cpu_s": cpu, "file_bytes": DISK_CAP_BYTES}
+    return {"status": "applied", "memory_bytes": mem, "cpu_s": cpu, "file_bytes": cap}
 
 
 def _drop_capabilities():
@@ -311,9 +312,9 @@ def _child_main(req, cases, fds, workdir, go_r, st_w, ns_layers, source):
         sys.stderr.flush()
     except BaseException:
         pass
-    if workdir_full(workdir):
+    if workdir_full(workdir, disk_cap(req)):
         out, arrays = {"ok": False, "error": {"kind": "disk_limit", "line": None, "message":
-                       "the work dir reached its %d MB cap" % (DISK_CAP_BYTES >> 20)}}, []
+                       "the work dir reached its %d MB cap" % (disk_cap(req) >> 20)}}, []
     try:
         out["t"] = [t_go, t_sandboxed, time.monotonic()]
         blob = b"".join(arrays)
@@ -345,17 +346,17 @@ def split_layers(buf):
     return (layers if isinstance(layers, dict) else {}), buf[8 + n:]
 
 
-def workdir_full(workdir):
+def workdir_full(workdir, cap):
     """Did the run reach the disk cap? (tmpfs: no space left; otherwise: total size)."""
     try:
         st = os.statvfs(workdir)
-        if st.f_blocks and st.f_blocks * st.f_frsize <= DISK_CAP_BYTES + (1 << 20):
+        if st.f_blocks and st.f_blocks * st.f_frsize <= cap + (1 << 20):
             return st.f_bavail * st.f_frsize < (256 << 10)
         total = 0
         for root, _dirs, files in os.walk(workdir):
             for name in files:
                 total += os.lstat(os.path.join(root, name)).st_size
-        return total >= DISK_CAP_BYTES
+        return total >= cap
     except OSError:
         return False
 

@@ -87,7 +87,11 @@ def expose_python(workdir):
 
 
 MS_NOEXEC = 8
-DISK_CAP_BYTES = 64 << 20
+DEFAULT_DISK_CAP = 64 << 20  # bytes, when the request does not say (``disk_cap_bytes``)
+
+
+def disk_cap(req):
+    return max(1 << 20, int(req.get("disk_cap_bytes", DEFAULT_DISK_CAP)))
 
 
 def mount_workdir_tmpfs(workdir, cap_bytes, owner):

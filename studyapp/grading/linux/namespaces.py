@@ -9,7 +9,7 @@ import os
 
 from . import features
 from .features import NS_FLAGS, _errno
-from .mounts import DISK_CAP_BYTES, make_mounts_private, mount_private_shm, mount_workdir_tmpfs
+from .mounts import disk_cap, make_mounts_private, mount_private_shm, mount_workdir_tmpfs
 from .syscalls import CLONE_NEWNS, CLONE_NEWUSER, NOBODY, _libc
 
 FORCED = "forced by STUDYAPP_SANDBOX_FAIL"
@@ -72,7 +72,7 @@ def enter_run_namespaces(req, unprivileged, workdir):
             # without a mapping no file can be created on the tmpfs: keep the work dir as it is
             flags &= ~CLONE_NEWNS
             layers["user_namespace"] = {"status": "failed", "reason": exc.strerror or str(exc)}
-    layers["disk_cap"] = _cap_workdir(flags, fail, unprivileged, workdir)
+    layers["disk_cap"] = _cap_workdir(flags, fail, unprivileged, workdir, disk_cap(req))
     if flags & CLONE_NEWNS and os.path.isdir("/dev/shm"):
         try:
             mount_private_shm(None if unprivileged else NOBODY)
@@ -84,9 +84,9 @@ def enter_run_namespaces(req, unprivileged, workdir):
     return layers
 
 
-def _cap_workdir(flags, fail, unprivileged, workdir):
-    cap = {"bytes": DISK_CAP_BYTES, "how": "tmpfs"}
-    fallback = {"bytes": DISK_CAP_BYTES, "how": "RLIMIT_FSIZE per file + a size check after the run"}
+def _cap_workdir(flags, fail, unprivileged, workdir, cap_bytes):
+    cap = {"bytes": cap_bytes, "how": "tmpfs"}
+    fallback = {"bytes": cap_bytes, "how": "RLIMIT_FSIZE per file + a size check after the run"}
     if not flags & CLONE_NEWNS:
         return dict(fallback, status="unavailable")
     if "disk_cap" in fail:
@@ -94,7 +94,7 @@ def _cap_workdir(flags, fail, unprivileged, workdir):
     try:
         if not unprivileged:
             make_mounts_private()
-        mount_workdir_tmpfs(workdir, DISK_CAP_BYTES, None if unprivileged else NOBODY)
+        mount_workdir_tmpfs(workdir, cap_bytes, None if unprivileged else NOBODY)
     except OSError as exc:
         return dict(fallback, status="failed", reason=exc.strerror or str(exc))
     return dict(cap, status="applied")

@@ -13,6 +13,7 @@ from . import features
 from .child import _child_main, _decode_cases, split_layers, workdir_full
 from .features import _drop_to_nobody
 from .framing import read_exact_line, read_frame, write_all
+from .mounts import disk_cap
 from .namespaces import enter_run_namespaces
 from .syscalls import NOBODY, PR_SET_PDEATHSIG, _libc
 
@@ -40,7 +41,7 @@ def run_request(req, payload, ctl_fd):
             os.chown(workdir, NOBODY, NOBODY)
         os.chmod(workdir, 0o700)
         reply, result = _supervise(req, cases, workdir, ctl_fd, source, t0)
-        if reply.get("layers", {}).get("disk_cap", {}).get("how") != "tmpfs" and workdir_full(workdir):
+        if reply.get("layers", {}).get("disk_cap", {}).get("how") != "tmpfs" and workdir_full(workdir, disk_cap(req)):
             reply["disk_limit"] = True
         return reply, result
     finally:
