@@ -75,6 +75,11 @@ METADATA_CALLS = [
     f"os.chown(p, {RUN_UID}, {RUN_UID})", f"os.lchown(p, {RUN_UID}, {RUN_UID})", "os.utime(p, (0, 0))",
     "os.utime(p, None)", "os.utime(p, ns=(1, 1), follow_symlinks=False)", "os.setxattr(p, 'user.k', b'v')",
     "os.removexattr(p, 'user.k')", "os.chmod(os.path.dirname(p), 0o777)",
+    # through O_PATH descriptors, which Landlock does not check at open
+    "os.chmod(os.path.basename(p), 0o644, dir_fd=os.open(os.path.dirname(p), os.O_PATH))",
+    "os.utime(os.path.basename(p), (0, 0), dir_fd=os.open(os.path.dirname(p), os.O_PATH))",
+    f"os.chown(os.path.basename(p), {RUN_UID}, -1, dir_fd=os.open(os.path.dirname(p), os.O_PATH))",
+    "os.chmod(os.open(p, os.O_PATH), 0o644)", "os.setxattr(os.open(p, os.O_RDONLY), 'user.k', b'v')",
 ]
 
 
