@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from studyapp.grading.verdict import Verdict
+from studyapp.grading.verdict import Verdict, printable
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -38,9 +38,10 @@ def report_text(v: Verdict) -> str:
     if v.diagnosis:
         lines.append(f"likely mistake ({v.diagnosis.id}): {v.diagnosis.message}")
     if v.stdout:
-        lines.append("output:")
-        lines.append(v.stdout.rstrip())
-    return "\n".join(lines)
+        lines.append("output (printed by the submission):")
+        lines.extend("  | " + line for line in v.stdout.rstrip().split("\n"))
+    # learner text (output, messages, tracebacks) can neither colour nor redraw the terminal
+    return printable("\n".join(lines))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
