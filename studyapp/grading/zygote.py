@@ -30,7 +30,10 @@ import json
 import linecache
 import math
 import os
-import resource
+try:
+    import resource
+except ImportError:  # Windows: there only the portable worker imports this module (for its child-side runner)
+    resource = None
 import select
 import shutil
 import signal
@@ -57,14 +60,16 @@ NOBODY = 65534
 LEARNER_FILE = "solution.py"
 ALLOWED_INPUT_DTYPES = ("<f8",)
 
-_libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-_libc.unshare.argtypes = [ctypes.c_int]
-
 IS_LINUX = sys.platform.startswith("linux")
-IS_X86_64 = os.uname().machine in ("x86_64", "amd64")
-IS_AARCH64 = os.uname().machine in ("aarch64", "arm64")
+_libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
+if IS_LINUX:  # prctl/unshare exist only there; importing this module elsewhere must not fail
+    _libc.syscall.restype = ctypes.c_long
+    _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    _libc.unshare.argtypes = [ctypes.c_int]
+
+_MACHINE = os.uname().machine if hasattr(os, "uname") else ""
+IS_X86_64 = _MACHINE in ("x86_64", "amd64")
+IS_AARCH64 = _MACHINE in ("aarch64", "arm64")
 
 if IS_X86_64:
     SYS = dict(landlock_create_ruleset=444, landlock_add_rule=445, landlock_restrict_self=446,
@@ -364,8 +369,9 @@ MS_BIND = 0x1000
 MS_REC = 0x4000
 MS_PRIVATE = 1 << 18
 MNT_DETACH = 2
-_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
-_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+if IS_LINUX:
+    _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    _libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 
 
 def _mount(src, tgt, fstype, flags, data=None):
