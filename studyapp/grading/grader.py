@@ -59,8 +59,11 @@ class Grader:
 
     # ---- lifecycle
     def start(self) -> "Grader":
-        """Start a backend now (else on the first grade); raises BackendUnavailable."""
+        """Start a backend now (else on the first grade) and wait until it is ready to grade;
+        raises BackendUnavailable."""
         with self._lock:
+            if self._zygote is not None:
+                self._zygote.start()  # a no-op when ready; the portable backend waits for its warm spare
             self._ensure_backend()
         return self
 
