@@ -36,14 +36,17 @@ def make_wrapper(directory: str) -> str:
 
 def main(argv: list[str]) -> None:
     remove_posix_only()
-    while argv and argv[0].startswith("-") and argv[0] != "-m":
+    while argv and argv[0].startswith("-") and argv[0] not in ("-m", "-c"):
         argv.pop(0)  # the backend's own interpreter options (-I -B), already applied by the wrapper
-    if argv and argv[0] == "-m":
+    if argv and argv[0] in ("-m", "-c"):
         os.environ["STUDYAPP_GRADER_BACKEND"] = "portable"
-        sys.path[0] = os.getcwd()  # like "python -m": the working tree's studyapp first
+        sys.path[0] = os.getcwd()  # like "python -m/-c": the working tree's studyapp first
         sys.executable = make_wrapper(tempfile.mkdtemp(prefix="no-fork-python-"))
-        sys.argv = argv[1:]
-        runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        sys.argv = argv[1:] if argv[0] == "-m" else ["-c"] + argv[2:]
+        if argv[0] == "-m":
+            runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        else:
+            exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__"})
     else:
         sys.argv = argv
         runpy.run_path(argv[0], run_name="__main__")
