@@ -4,6 +4,7 @@ from __future__ import annotations
 import ctypes
 import os
 import subprocess
+import threading
 import sys
 import time
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_whole_process_tree_is_killed(portable, then):
 
 
 def test_cancel_and_workdir_removed(portable):
-    import threading
+
 
     threading.Timer(0.3, portable.cancel).start()
     base = portable._zygote.base_dir
@@ -191,3 +192,38 @@ def test_macos_profile_denies_network_and_outside_writes(tmp_path):
     assert f'(allow file-write* (subpath "{os.path.realpath(tmp_path)}")' in profile
     if sys.platform != "darwin":
         assert limits.sandbox_prefix(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_zygote_module_imports_off_linux(platform):
+    """The portable worker loads the zygote's runner: importing zygote.py must not touch prctl
+    (absent from macOS's libc) nor need resource, os.uname or a POSIX libc (Windows). Emulated."""
+    code = f"""
+import ctypes, errno, importlib.util, io, json, linecache, math, os, select, shutil, signal, struct, sys
+import tempfile, time, traceback, numpy
+real_cdll = ctypes.CDLL
+class MacLibc:
+    def __getattr__(self, name):
+        if name in ('prctl', 'unshare', 'umount2'):
+            raise AttributeError(name)
+        return getattr(real_cdll(None), name)
+def fake_cdll(name, *args, **kw):
+    if name is None:
+        if os.name == 'nt':
+            raise TypeError('no default library on Windows')
+        return MacLibc()
+    return real_cdll(name, *args, **kw)
+ctypes.CDLL = fake_cdll
+sys.platform = {platform!r}
+if sys.platform == 'win32':
+    del os.uname
+    sys.modules['resource'] = None
+    os.name = 'nt'
+spec = importlib.util.spec_from_file_location('runner', {str(ROOT / 'studyapp/grading/zygote.py')!r})
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print(module.IS_LINUX, module.resource is None, callable(module._run_child))
+"""
+    r = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", str(platform == "win32"), "True"]

@@ -5,8 +5,8 @@
   processes), a per-process memory limit and a CPU-time limit.
 * macOS: a ``sandbox-exec`` profile denying network and writes outside the
   work dir (the tool is deprecated by Apple but still shipped).
-* POSIX without ``resource``: the parent watches the worker's virtual size
-  (from /proc) as a stand-in for RLIMIT_AS.
+* The memory watch: the parent polls the worker's size where RLIMIT_AS is
+  missing (no ``resource``; Linux /proc) or not enforced (macOS, libproc).
 """
 from __future__ import annotations
 
@@ -113,8 +113,10 @@ def sandbox_prefix(workdir: str) -> list[str]:
 
 # ---------------------------------------------------------------- memory watch
 
-def virtual_size(pid: int) -> int | None:
-    """Virtual memory size of a process in bytes, where /proc tells it (Linux), else None."""
+PROC_PIDTASKINFO = 4  # macOS <sys/proc_info.h>: struct proc_taskinfo starts with virtual, then resident size
+
+
+def _virtual_size_linux(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/statm", "rb") as f:
             pages = int(f.read().split()[0])
@@ -123,8 +125,31 @@ def virtual_size(pid: int) -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def can_watch_memory() -> bool:
-    return os.path.exists(f"/proc/{os.getpid()}/statm")
+def _resident_size_macos(pid: int) -> int | None:
+    """macOS reserves gigabytes of virtual shared regions per process, so the resident size is what counts."""
+    try:
+        libproc = ctypes.CDLL("/usr/lib/libproc.dylib")
+    except OSError:
+        return None
+    info = (ctypes.c_uint64 * 12)()  # proc_taskinfo is 96 bytes
+    if libproc.proc_pidinfo(pid, PROC_PIDTASKINFO, ctypes.c_uint64(0), info, ctypes.sizeof(info)) <= 0:
+        return None
+    return int(info[1])
+
+
+def process_memory(pid: int) -> int | None:
+    """The size the memory watch compares with the limit: virtual on Linux (like RLIMIT_AS),
+    resident on macOS; None where neither can be read."""
+    if sys.platform == "darwin":
+        return _resident_size_macos(pid)
+    return _virtual_size_linux(pid)
+
+
+def memory_watch_needed(rlimits: bool) -> bool:
+    """macOS does not enforce RLIMIT_AS, so the parent watches there; elsewhere only without ``resource``."""
+    if sys.platform == "darwin":
+        return True
+    return not rlimits and process_memory(os.getpid()) is not None
 
 
 def windows_extra_env() -> dict[str, Any]:

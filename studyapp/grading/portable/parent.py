@@ -223,7 +223,7 @@ class PortableBackend:
         assert self._spare is not None
         header = self._spare.wait_ready(self.start_timeout)
         job = self._spare.job is not None
-        watch = not header.get("rlimits") and not job and limits.can_watch_memory()
+        watch = not job and limits.memory_watch_needed(bool(header.get("rlimits")))
         self.features = {"backend": "portable", "rlimits": bool(header.get("rlimits")), "memory_watch": watch,
                          "job_object": job, "process_group": not job, "sandbox_exec": self._spare.sandbox_exec}
 
@@ -327,9 +327,9 @@ class PortableBackend:
 
     @staticmethod
     def _watch_memory(worker: _Worker, limit: int) -> None:
-        """Stand-in for RLIMIT_AS where ``resource`` is missing: kill once the worker's virtual size passes it."""
+        """Stand-in for RLIMIT_AS where it is missing or not enforced: kill once the worker is too big."""
         while not worker.done.is_set():
-            size = limits.virtual_size(worker.proc.pid)
+            size = limits.process_memory(worker.proc.pid)
             if size is not None and size > limit:
                 worker.stop("memory_limit")
                 return
