@@ -93,6 +93,7 @@ class _Worker:
             env["PATH"] = os.environ.get("PATH", "")
         self.job: limits.JobObject | None = limits.JobObject() if IS_WINDOWS else None
         self.reason: str | None = None
+        self._reaped = False
         self.exited = threading.Event()
         self.done = threading.Event()
         self._lock = threading.Lock()
@@ -132,6 +133,7 @@ class _Worker:
             return len(buf) >= 4 and len(buf) >= 4 + struct.unpack("<I", bytes(buf[:4]))[0]
 
         if not self.result.wait_for(complete, time.monotonic() + timeout):
+            self.output.wait_for(lambda: self.output.eof, time.monotonic() + DRAIN_S)
             detail = bytes(self.output.buf[-300:]).decode("utf-8", "replace").strip()
             raise RuntimeError("the grading worker did not start" + (f": {detail}" if detail else ""))
         (hlen,) = struct.unpack("<I", bytes(self.result.buf[:4]))
@@ -158,6 +160,8 @@ class _Worker:
         if self.job is not None:
             self.job.close()
             return
+        if self._reaped:
+            return  # its group id may belong to someone else by now
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)  # the worker leads its own session and group
         except (ProcessLookupError, PermissionError, OSError):
@@ -170,9 +174,11 @@ class _Worker:
             self.exited.wait(5)
         self.kill_tree()
         try:
-            return self.proc.wait(timeout=5)
+            status = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             return -signal.SIGKILL if not IS_WINDOWS else 1
+        self._reaped = True
+        return status
 
     def cleanup(self) -> None:
         proc = getattr(self, "proc", None)

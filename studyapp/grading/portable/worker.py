@@ -17,6 +17,7 @@ import io
 import json
 import math
 import os
+import shutil
 import struct
 import sys
 import time
@@ -69,7 +70,8 @@ def main():
     try:
         req, payload = runner.read_frame(req_fd)
     except (EOFError, ValueError, struct.error):
-        os._exit(0)  # the parent closed us without work (app exit, or a discarded spare)
+        shutil.rmtree(workdir, ignore_errors=True)  # the parent is gone or discarded us: leave nothing
+        os._exit(0)
     os.close(req_fd)
     t_go = time.monotonic()
     cases = runner._decode_cases(req, payload)
