@@ -6,7 +6,9 @@ nothing a submission does survives into the next. The parent enforces the wall
 limit, caps output and result, kills the whole process tree (a process group
 on POSIX, a Job Object on Windows) and judges the returned bytes like the
 hardened backend does. Pipes are read by threads, never ``select()``, which
-does not work on Windows pipes.
+does not work on Windows pipes. No psutil: a descendant walk would miss
+children re-parented after their parent exits, and the process group (POSIX)
+or the Job Object (Windows) already reaches the whole tree.
 """
 from __future__ import annotations
 
