@@ -1,6 +1,7 @@
 """``studyapp grade EXERCISE_ID FILE [--json] [--language en|ja]``.
 
-Exit codes: 0 passed, 1 graded and not passed, 2 usage error (unknown id, unreadable file).
+Exit codes: 0 passed, 1 graded and not passed, 2 usage error (unknown id, unreadable file) or no
+grading backend can start on this machine.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def report_text(v: Verdict) -> str:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from studyapp.content.loader import load_library
+    from studyapp.grading.backend import BackendUnavailable
     from studyapp.grading.grader import Grader
 
     try:
@@ -59,8 +61,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if exercise is None:
         print(f"studyapp grade: unknown exercise {args.exercise!r}", file=sys.stderr)
         return 2
-    with Grader(library=library) as grader:
-        verdict = grader.grade(exercise, source, language=args.language)
+    try:
+        with Grader(library=library) as grader:
+            verdict = grader.grade(exercise, source, language=args.language)
+    except BackendUnavailable as exc:
+        print(f"studyapp grade: {exc}".replace("\n", " "), file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:

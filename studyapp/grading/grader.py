@@ -15,7 +15,8 @@ import numpy as np
 from studyapp.content.model import Exercise
 from studyapp.grading import judge
 from studyapp.grading.cases import ARG_NAMES, OUTPUT_NAMES, Case, make_cases
-from studyapp.grading.sandbox import DISK_CAP_MB, Zygote, forced_failures, sandbox_report
+from studyapp.grading.backend import GradingBackend, start_backend
+from studyapp.grading.sandbox import DISK_CAP_MB, forced_failures, sandbox_report
 from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict, capped
 
 OUTPUT_CAP = 1 << 20
@@ -41,7 +42,8 @@ class Grader:
                  simulate_unprivileged: bool = False, disk_cap_mb: int = DISK_CAP_MB) -> None:
         self._library = library
         self._content_dirs = content_dirs
-        self._zygote = Zygote(python)
+        self._python = python
+        self._zygote: GradingBackend | None = None  # chosen and started on first use (see backend.py)
         self._lock = threading.Lock()
         self._cancel_lock = threading.Lock()
         self._cancelled = False
@@ -59,14 +61,29 @@ class Grader:
 
     # ---- lifecycle
     def start(self) -> "Grader":
+        """Start a backend now (else on the first grade) and wait until it is ready to grade;
+        raises BackendUnavailable."""
         with self._lock:
-            self._zygote.start()
+            if self._zygote is not None:
+                self._zygote.start()  # a no-op when ready; the portable backend waits for its warm spare
+            self._ensure_backend()
         return self
+
+    def _ensure_backend(self) -> GradingBackend:
+        if self._zygote is None:
+            self._zygote = start_backend(self._python)
+        return self._zygote
+
+    @property
+    def backend(self) -> str | None:
+        """``"linux"`` or ``"portable"`` once started."""
+        return getattr(self._zygote, "name", "linux") if self._zygote is not None else None
 
     def close(self) -> None:
         self.cancel()
         with self._lock:
-            self._zygote.close()
+            if self._zygote is not None:
+                self._zygote.close()
             self._closed = True
 
     def __enter__(self) -> "Grader":
@@ -78,18 +95,21 @@ class Grader:
     @property
     def features(self) -> dict[str, Any]:
         """Which sandbox features the kernel allowed (after the first run/start)."""
-        return dict(self._zygote.features)
+        return dict(self._zygote.features) if self._zygote is not None else {}
 
     @property
     def zygote_pid(self) -> int | None:
-        return self._zygote.proc.pid if self._zygote.proc else None
+        """The helper process that will serve the next run."""
+        proc = self._zygote.proc if self._zygote is not None else None
+        return proc.pid if proc else None
 
     def cancel(self) -> None:
         """End the current run promptly; its verdict says it was cancelled."""
         with self._cancel_lock:
             if self._running:
                 self._cancelled = True
-                self._zygote.cancel()
+                if self._zygote is not None:
+                    self._zygote.cancel()
 
     # ---- exercises
     def _resolve(self, exercise_or_id: Exercise | str) -> Exercise:
@@ -163,11 +183,12 @@ class Grader:
         }
         if self._cancelled:
             return self._error_verdict(ex, "cancelled", "the run was cancelled", t0)
-        reply = self._zygote.run(request, b"".join(blobs) + source_bytes, float(ex.time_limit_s),
-                                 lambda: self._cancelled)
+        backend = self._ensure_backend()
+        reply = backend.run(request, b"".join(blobs) + source_bytes, float(ex.time_limit_s), lambda: self._cancelled)
         verdict = self._judge_reply(ex, reply, cases, expected, language)
         verdict.elapsed_ms = (time.monotonic() - t0) * 1000.0
-        verdict.sandbox = sandbox_report(reply.header.get("layers"), self.features, self._zygote.restarts)
+        verdict.sandbox = {"backend": self.backend,
+                           **sandbox_report(reply.header.get("layers"), self.features, backend.restarts)}
         return verdict
 
     def _error_verdict(self, ex: Exercise, kind: str, message: str, t0: float, line: int | None = None,
@@ -202,6 +223,8 @@ class Grader:
         sig = h.get("signal")
         if sig in (signal.SIGXCPU,):
             return err("timeout", f"CPU time limit exceeded ({ex.time_limit_s:g} s)")
+        if h.get("memory_limit"):
+            return err("memory_limit", f"memory limit exceeded ({ex.memory_limit_mb} MB); the run was stopped")
         if h.get("output_limit"):
             return err("output_limit", f"the submission printed more than {OUTPUT_CAP // 1024} KB; output was cut")
         if h.get("disk_limit"):

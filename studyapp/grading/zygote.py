@@ -26,7 +26,6 @@ seccomp, reports which layers held, runs the learner's code on the inputs and
 writes the outputs as raw bytes plus a JSON header. See SANDBOX.md. Never pickle.
 """
 import gc
-import importlib
 import os
 import shutil
 import signal
@@ -41,29 +40,9 @@ from linux import features  # noqa: E402
 from linux.framing import read_frame, scrub, write_frame  # noqa: E402
 from linux.landlock import open_read_rules, read_paths  # noqa: E402
 from linux.mounts import expose_python  # noqa: E402
+from linux.runner import _warm_up  # noqa: E402
 from linux.supervise import _reap_pending, run_request  # noqa: E402
-from linux.syscalls import CLONE_NEWNET, CLONE_NEWNS, LEARNER_FILE, _libc  # noqa: E402
-
-PRELOAD = ("__future__", "math", "cmath", "functools", "itertools", "collections", "typing", "dataclasses",
-           "random", "operator", "copy", "numbers", "warnings", "re", "statistics", "string", "heapq", "bisect",
-           "numpy.linalg", "numpy.random", "numpy.fft", "numpy.typing")
-
-
-def _warm_up():
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            pass
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((8, 8))
-    for _ in range(3):
-        b = np.tanh(a @ a.T) + np.exp(-np.abs(a))
-        np.einsum("ij,jk->ik", a, b)
-        np.split(b, 2, axis=1)
-        np.hstack((a, b)).sum(axis=0)
-        np.allclose(a, b)
-    compile("def f(x):\n    return x\n", LEARNER_FILE, "exec")
+from linux.syscalls import CLONE_NEWNET, CLONE_NEWNS, _libc  # noqa: E402
 
 
 def _enter_zygote_namespaces():

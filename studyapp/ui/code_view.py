@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.model import Exercise
 from studyapp.grading.verdict import printable
+from studyapp.grading.backend import BackendUnavailable
 from studyapp.ui.code_editor import CodeEditor
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.richtext import RichTextView
@@ -75,6 +76,17 @@ T = Catalog(
                                  "Your code still ran, with less isolation.",
                            "ja": "このコンピュータでは一部のサンドボックス層を適用できませんでした: {layers}。"
                                  "コードは隔離が弱い状態で実行されました。"},
+        "unavailable_no_backend": {
+            "en": "Code grading cannot start on this computer: no grading helper process could be started, "
+                  "so your code was not run. Your draft is saved.",
+            "ja": "このコンピュータではコードの採点を開始できません。採点用の補助プロセスを起動できなかったため、"
+                  "コードは実行されていません。下書きは保存されています。"},
+        "unavailable_forced_linux": {
+            "en": "Code grading cannot start: STUDYAPP_GRADER_BACKEND=linux asks for the Linux sandbox, which cannot "
+                  "run here. Unset it (or set it to auto) to use the portable grader. Your draft is saved.",
+            "ja": "コードの採点を開始できません。STUDYAPP_GRADER_BACKEND=linux により Linux 用サンドボックスが指定されていますが、"
+                  "この環境では動きません。この変数を削除するか auto にすると、ポータブル版の採点を使えます。下書きは保存されています。"},
+        "unavailable_details": {"en": "Technical details", "ja": "技術的な詳細"},
     },
 )
 
@@ -312,6 +324,12 @@ class CodeExerciseView(QWidget):
             return
         exercise, source, verdict = payload
         self._set_running(False)
+        if isinstance(verdict, BackendUnavailable):
+            lang = self.language
+            self.verdict_view.set_markdown(f"**{T('error', lang)}**: {T('unavailable_' + verdict.reason, lang)}\n\n"
+                                           f"{T('unavailable_details', lang)}:\n\n```\n{verdict.detail}\n```")
+            self.graded.emit(None)
+            return
         if isinstance(verdict, Exception):
             self.verdict_view.set_markdown(f"**{T('error', self.language)}**: {html.escape(str(verdict))}")
             self.graded.emit(None)

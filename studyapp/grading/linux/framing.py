@@ -3,6 +3,7 @@ import json
 import os
 import struct
 
+
 def read_exact(fd, n):
     chunks = []
     while n > 0:
@@ -27,6 +28,15 @@ def write_all(fd, data):
         view = view[n:]
 
 
+def _read_into(fd, view):
+    """os.readv where it exists (no copy); Windows has none, so the portable worker copies a chunk."""
+    if hasattr(os, "readv"):
+        return os.readv(fd, [view])
+    chunk = os.read(fd, min(len(view), 1 << 20))
+    view[:len(chunk)] = chunk
+    return len(chunk)
+
+
 def read_frame(fd):
     """(header, payload) with the payload read straight into one bytearray (no
     intermediate copies), so that the caller can zero it afterwards."""
@@ -37,7 +47,7 @@ def read_frame(fd):
     got = 0
     while got < len(payload):
         try:
-            n = os.readv(fd, [view[got:]])
+            n = _read_into(fd, view[got:])
         except InterruptedError:
             continue
         if not n:

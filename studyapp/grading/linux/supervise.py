@@ -10,7 +10,8 @@ import time
 import traceback
 
 from . import features
-from .child import _child_main, _decode_cases, split_layers, workdir_full
+from .child import _child_main, split_layers, workdir_full
+from .runner import _decode_cases
 from .features import _drop_to_nobody
 from .framing import read_exact_line, read_frame, write_all
 from .mounts import disk_cap

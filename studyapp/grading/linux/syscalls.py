@@ -14,8 +14,6 @@ PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 NOBODY = 65534
-LEARNER_FILE = "solution.py"
-ALLOWED_INPUT_DTYPES = ("<f8",)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
