@@ -276,13 +276,16 @@ SECTION = Record(
 
 
 def _check_exercise(data: dict[str, Any], node: MappingNode, ctx: Context) -> None:
-    from studyapp.reference.registry import mutants, references
+    from studyapp.reference.registry import mutants, references, specs
 
     reference = data["reference"]
     if reference not in references():
         ctx.report(child(node, "reference"), f"unknown reference cell {reference!r}")
         return
-    known = mutants()
+    if reference not in specs():
+        ctx.report(child(node, "reference"), f"reference cell {reference!r} has no grading spec (no case generator)")
+        return
+    known = {m.id: m for m in mutants().values()}
     for mistake, mistake_node in zip(data.get("mistakes", []), child(node, "mistakes").value if "mistakes" in data else []):
         mutant = known.get(mistake["id"])
         if mutant is None:

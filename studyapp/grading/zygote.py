@@ -519,12 +519,15 @@ def _run_child(req, cases, result_fd):
             results = []
             for i, args in enumerate(cases):
                 stage = "case %d" % i
+                before = [a.tobytes() if isinstance(a, np.ndarray) else None for a in args]
                 value = fn(*args)
-                if isinstance(value, tuple) and type(value) is tuple:
-                    items = list(value)
+                if isinstance(value, tuple):  # namedtuples too; read without the subclass's methods
+                    items = [tuple.__getitem__(value, k) for k in range(tuple.__len__(value))]
                     outs = {"tuple": True, "items": [_encode_output(v, arrays) for v in items]}
                 else:
                     outs = {"tuple": False, "items": [_encode_output(value, arrays)]}
+                # which inputs the learner's code changed, reported as data for the parent to judge
+                outs["changed"] = [k for k, b in enumerate(before) if b is not None and args[k].tobytes() != b]
                 results.append(outs)
             out["ok"] = True
             out["cases"] = results

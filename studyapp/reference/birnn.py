@@ -5,10 +5,20 @@ import numpy as np
 
 from studyapp.reference._common import Array, f64
 from studyapp.reference.registry import reference
+from studyapp.reference.spec import SEQ_EDGES, Spec, normal
+
+
+def _birnn_inputs(rng: np.random.Generator, d: dict) -> tuple:
+    N, T, D, H = d["N"], d["T"], d["D"], d["H"]
+    w = 2.0 if d.get("sat") else 0.5
+    xs = normal(rng, N, T, D)
+    return (xs,) + tuple(a for _ in range(2) for a in (normal(rng, D, H, scale=w), normal(rng, H, H, scale=w),
+                                                       normal(rng, H, scale=0.3)))
 from studyapp.reference.rnn import rnn_forward
 
 
-@reference("birnn_forward")
+@reference("birnn_forward", spec=Spec(("xs", "Wx_f", "Wh_f", "b_f", "Wx_b", "Wh_b", "b_b"), ("hs",),
+                                      _birnn_inputs, SEQ_EDGES))
 def birnn_forward(
     xs: Array, Wx_f: Array, Wh_f: Array, b_f: Array, Wx_b: Array, Wh_b: Array, b_b: Array
 ) -> Array:

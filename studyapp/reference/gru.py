@@ -13,9 +13,12 @@ import numpy as np
 
 from studyapp.reference._common import Array, f64, sigmoid, split_blocks
 from studyapp.reference.registry import reference
+from studyapp.reference.spec import CELL_EDGES, GRAD_EDGES, Spec, cell_inputs
+
+_ARGS = ("x", "h_prev", "Wx", "Wh", "b")
 
 
-@reference("gru_cell_forward")
+@reference("gru_cell_forward", spec=Spec(_ARGS, ("h_next",), lambda r, d: cell_inputs(r, d, 3), CELL_EDGES))
 def gru_cell_forward(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> Array:
     """One GRU step: z interpolates between keeping h_prev and taking the candidate."""
     x, h_prev = f64(x), f64(h_prev)
@@ -29,7 +32,8 @@ def gru_cell_forward(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) ->
     return (1.0 - z) * h_prev + z * h_hat
 
 
-@reference("gru_cell_backward")
+@reference("gru_cell_backward", spec=Spec(_ARGS + ("dh_next",), ("dx", "dh_prev", "dWx", "dWh", "db"),
+                                          lambda r, d: cell_inputs(r, d, 3, incoming=1), CELL_EDGES + GRAD_EDGES))
 def gru_cell_backward(
     x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array, dh_next: Array
 ) -> tuple[Array, Array, Array, Array, Array]:

@@ -8,6 +8,9 @@ import numpy as np
 
 from studyapp.reference._common import Array, f64, sigmoid, split_blocks
 from studyapp.reference.registry import reference
+from studyapp.reference.spec import CELL_EDGES, GRAD_EDGES, Spec, cell_inputs
+
+_ARGS = ("x", "h_prev", "c_prev", "Wx", "Wh", "b")
 
 
 def _gates(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Array, Array, Array, Array]:
@@ -17,7 +20,8 @@ def _gates(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> tuple[Arr
     return sigmoid(a_f), np.tanh(a_g), sigmoid(a_i), sigmoid(a_o)
 
 
-@reference("lstm_cell_forward")
+@reference("lstm_cell_forward", spec=Spec(_ARGS, ("h_next", "c_next"),
+                                          lambda r, d: cell_inputs(r, d, 4, cell_state=True), CELL_EDGES))
 def lstm_cell_forward(
     x: Array, h_prev: Array, c_prev: Array, Wx: Array, Wh: Array, b: Array
 ) -> tuple[Array, Array]:
@@ -28,7 +32,9 @@ def lstm_cell_forward(
     return h_next, c_next
 
 
-@reference("lstm_cell_backward")
+@reference("lstm_cell_backward", spec=Spec(
+    _ARGS + ("dh_next", "dc_next"), ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"),
+    lambda r, d: cell_inputs(r, d, 4, cell_state=True, incoming=2), CELL_EDGES + GRAD_EDGES))
 def lstm_cell_backward(
     x: Array, h_prev: Array, c_prev: Array, Wx: Array, Wh: Array, b: Array,
     dh_next: Array, dc_next: Array,

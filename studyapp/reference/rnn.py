@@ -9,15 +9,21 @@ import numpy as np
 
 from studyapp.reference._common import Array, f64
 from studyapp.reference.registry import reference
+from studyapp.reference.spec import CELL_EDGES, GRAD_EDGES, SEQ_EDGES, Spec, cell_inputs, sequence_inputs
+
+_CELL_ARGS = ("x", "h_prev", "Wx", "Wh", "b")
+_SEQ_ARGS = ("xs", "h0", "Wx", "Wh", "b")
+_GRADS = ("dx", "dh_prev", "dWx", "dWh", "db")
 
 
-@reference("rnn_cell_forward")
+@reference("rnn_cell_forward", spec=Spec(_CELL_ARGS, ("h_next",), lambda r, d: cell_inputs(r, d, 1), CELL_EDGES))
 def rnn_cell_forward(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> Array:
     """h_next = tanh(x Wx + h_prev Wh + b)."""
     return np.tanh(f64(x) @ f64(Wx) + f64(h_prev) @ f64(Wh) + f64(b))
 
 
-@reference("rnn_cell_backward")
+@reference("rnn_cell_backward", spec=Spec(_CELL_ARGS + ("dh_next",), _GRADS,
+                                          lambda r, d: cell_inputs(r, d, 1, incoming=1), CELL_EDGES + GRAD_EDGES))
 def rnn_cell_backward(
     x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array, dh_next: Array
 ) -> tuple[Array, Array, Array, Array, Array]:
@@ -37,7 +43,7 @@ def rnn_cell_backward(
     return dx, dh_prev, dWx, dWh, db
 
 
-@reference("rnn_forward")
+@reference("rnn_forward", spec=Spec(_SEQ_ARGS, ("hs",), sequence_inputs, SEQ_EDGES))
 def rnn_forward(xs: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> Array:
     """Run the cell over t = 0..T−1 from h0; return every hidden state, hs (N,T,H)."""
     xs = f64(xs)
@@ -50,7 +56,11 @@ def rnn_forward(xs: Array, h0: Array, Wx: Array, Wh: Array, b: Array) -> Array:
     return hs
 
 
-@reference("rnn_backward")
+@reference("rnn_backward", spec=Spec(_SEQ_ARGS + ("dhs",), ("dxs", "dh0", "dWx", "dWh", "db"),
+                                     lambda r, d: sequence_inputs(r, d, incoming=True), SEQ_EDGES + (
+    ("zero incoming gradient", {"N": 2, "D": 2, "H": 2, "T": 3, "grad": 0.0}),
+    ("tiny incoming gradient (1e-9)", {"N": 2, "D": 3, "H": 2, "T": 5, "grad": 1e-9}),
+)))
 def rnn_backward(
     xs: Array, h0: Array, Wx: Array, Wh: Array, b: Array, dhs: Array
 ) -> tuple[Array, Array, Array, Array, Array]:

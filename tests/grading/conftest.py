@@ -76,9 +76,10 @@ def source_from_function(fn: Callable, name: str) -> str:
     """A standalone learner source defining ``name`` as the bundled ``fn``."""
     modules: dict[str, str] = {}
     _module_sources(fn.__module__, modules)
-    lines = ["import types as _types", "_mods = {}"]
+    lines = ["import sys as _sys", "import types as _types", "_mods = {}"]
     for mod, src in modules.items():
-        lines.append(f"_m = _types.ModuleType({mod!r}); _m._mods = _mods")
+        # registered in sys.modules so that dataclasses in the inlined module resolve their module
+        lines.append(f"_m = _types.ModuleType({mod!r}); _m._mods = _mods; _sys.modules[{mod!r}] = _m")
         lines.append(f"exec(compile({src!r}, 'solution.py', 'exec'), _m.__dict__)")
         lines.append(f"_mods[{mod!r}] = _m")
     lines.append(f"{name} = _mods[{fn.__module__!r}].{fn.__name__}")
