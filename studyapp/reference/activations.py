@@ -22,7 +22,11 @@ def _softmax_input(rng: np.random.Generator, d: dict) -> tuple:
     """Scores of rank ``ndim``; with ``big``, one entry per row sits ``big`` above the rest,
     so max − mean exceeds 709 and an unshifted or mean-shifted exp overflows."""
     (x,) = _elementwise_input(rng, {**d, "big": 0})
-    if d.get("big"):
+    if d.get("spread"):  # one entry +spread, the rest -spread: max − mean > 709 while exp(max) is finite
+        x = x - d["spread"]
+        idx = rng.integers(0, x.shape[-1], size=x.shape[:-1])
+        np.put_along_axis(x, idx[..., None], d["spread"], axis=-1)
+    elif d.get("big"):
         x = x * 3.0
         idx = rng.integers(0, x.shape[-1], size=x.shape[:-1])
         np.put_along_axis(x, idx[..., None], d["big"], axis=-1)
@@ -59,13 +63,19 @@ def tanh_grad(x: npt.ArrayLike) -> Array:
     ("large scores (1e4 above the rest)", {"N": 3, "D": 4, "big": 1e4}),
     ("huge scores (3e4, beyond long double)", {"N": 2, "D": 3, "big": 3e4}),
     ("large scores, 1-D", {"D": 6, "ndim": 1, "big": 2e3}),
+    ("scores ±600 (max − mean > 709)", {"N": 2, "D": 3, "spread": 600.0}),
 )))
-def softmax(x: npt.ArrayLike) -> Array:
+def softmax(x: npt.ArrayLike, *, shift: str = "max") -> Array:
     """Softmax over the last axis.
 
     Subtracting the row maximum leaves the result unchanged (it cancels in the
     ratio) but keeps exp from overflowing on large inputs such as 1000.
     """
     x = f64(x)
-    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
+    if shift == "max":
+        x = x - np.max(x, axis=-1, keepdims=True)
+    elif shift == "mean":  # a known mistake: the mean does not bound exp's argument
+        x = x - np.mean(x, axis=-1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(x)
+        return e / np.sum(e, axis=-1, keepdims=True)

@@ -27,7 +27,7 @@ def _attention_inputs(rng: np.random.Generator, d: dict) -> tuple:
     ("large scores (1e4 above the rest)", {"N": 3, "T": 5, "H": 4, "big": 1e4}),
     ("large scores, N=1", {"N": 1, "T": 3, "H": 2, "big": 2e3}),
 )))
-def attention_forward(hs: Array, h: Array) -> tuple[Array, Array]:
+def attention_forward(hs: Array, h: Array, *, scaled: bool = False, shift: str = "max") -> tuple[Array, Array]:
     """Return (context (N,H), weights (N,T)) for query h (N,H) over hs (N,T,H).
 
     Scores are dot products h·hs[:, t] (similarity), softmax turns them into
@@ -35,6 +35,8 @@ def attention_forward(hs: Array, h: Array) -> tuple[Array, Array]:
     """
     hs, h = f64(hs), f64(h)
     scores = np.einsum("nth,nh->nt", hs, h)
-    weights = softmax(scores)
+    if scaled:  # a known mistake here: Transformer-style 1/√H scaling
+        scores = scores / np.sqrt(hs.shape[-1])
+    weights = softmax(scores, shift=shift)
     context = np.einsum("nt,nth->nh", weights, hs)
     return context, weights

@@ -42,7 +42,7 @@ _CLIP_SPEC = Spec(
 
 
 @reference("gradient_clipping", spec=_CLIP_SPEC)
-def gradient_clipping(grad: npt.ArrayLike, threshold: float) -> Array:
+def gradient_clipping(grad: npt.ArrayLike, threshold: float, *, by_value: bool = False) -> Array:
     """Rescale ``grad`` to L2 norm ``threshold`` if its norm exceeds it.
 
     Only the length changes, never the direction, so exploding BPTT gradients
@@ -51,6 +51,8 @@ def gradient_clipping(grad: npt.ArrayLike, threshold: float) -> Array:
     A new array is returned; the input is not modified.
     """
     grad = np.array(grad, dtype=np.float64)  # a copy
+    if by_value:  # a known mistake: clipping each element changes the direction
+        return np.clip(grad, -threshold, threshold)
     norm = np.sqrt(np.sum(grad * grad))
     if norm > threshold:
         grad *= threshold / norm

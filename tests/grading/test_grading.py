@@ -10,7 +10,7 @@ from studyapp.grading import cases as cases_mod
 from studyapp.grading import judge
 from studyapp.reference.registry import mutants, references, specs
 
-from .conftest import make_exercise, source_from_function
+from .conftest import make_exercise, source_from_function, source_from_mutant
 
 REFERENCE_IDS = sorted(specs())
 MUTANT_IDS = sorted(mutants())
@@ -29,7 +29,7 @@ def test_reference_source_passes(grader, ref_id):
 def test_mutant_fails_and_is_diagnosed(grader, mutant_id):
     m = mutants()[mutant_id]
     mutant_id = m.id  # generated families share one id (lstm_gate_order:i,f,o,g -> lstm_gate_order)
-    src = source_from_function(m.function, m.reference)
+    src = source_from_mutant(m)
     # with no mistakes listed, every mutant of the reference is a candidate
     v = grader.grade(make_exercise(m.reference), src)
     assert v.status == "failed", v.to_dict()
