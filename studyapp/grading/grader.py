@@ -18,7 +18,7 @@ from studyapp.grading import judge
 from studyapp.grading.cases import Case, make_cases, spec_for
 from studyapp.grading.diagnosis import Diagnoser
 from studyapp.grading.sandbox import Zygote
-from studyapp.grading.textclean import clean
+from studyapp.content.textclean import clean
 from studyapp.grading.verdict import CaseResult, GradeError, Verdict
 
 CACHED_SEEDS = 8

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from studyapp.grading.textclean import clean
+from studyapp.content.textclean import clean
 from studyapp.reference.spec import Tolerance
 
 MAGIC = b"RSLT"
