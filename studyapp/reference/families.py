@@ -25,7 +25,7 @@ from studyapp.reference.rnn import rnn_backward, rnn_cell_backward, rnn_cell_for
 from studyapp.reference._common import sigmoid
 from studyapp.reference.registry import Mutant, add_mutant
 
-LSTM_ORDER_NAMES = {("i", "f", "o", "g"): "CS231n's order", ("i", "f", "g", "o"): "PyTorch's order"}
+LSTM_ORDER_NAMES = {("i", "f", "o", "g"): "CS231n's and d2l's order", ("i", "f", "g", "o"): "PyTorch's order"}
 GRU_ORDER_NAMES = {("r", "z", "h"): "PyTorch's order (r, z, n)"}
 
 
