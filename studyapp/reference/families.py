@@ -25,14 +25,17 @@ from studyapp.reference.rnn import rnn_backward, rnn_cell_backward, rnn_cell_for
 from studyapp.reference._common import sigmoid
 from studyapp.reference.registry import Mutant, add_mutant
 
-LSTM_ORDER_NAMES = {("i", "f", "o", "g"): "CS231n's and d2l's order", ("i", "f", "g", "o"): "PyTorch's order"}
-GRU_ORDER_NAMES = {("r", "z", "h"): "PyTorch's order (r, z, n)"}
+LSTM_ORDER_NAMES = {("i", "f", "o", "g"): ("CS231n's and d2l's order", "CS231n や d2l の順"),
+                    ("i", "f", "g", "o"): ("PyTorch's order", "PyTorch の順")}
+GRU_ORDER_NAMES = {("r", "z", "h"): ("PyTorch's order r, z, n", "PyTorch の順 r, z, n")}
 
 
 def _order_label(order: tuple[str, ...], known: dict, language: str) -> str:
     text = ", ".join(order)
-    name = known.get(order)
-    return f"{text} ({name})" if name and language == "en" else (f"{text}（{name}）" if name else text)
+    names = known.get(order)
+    if not names:
+        return text
+    return f"{text} ({names[0]})" if language == "en" else f"{text}（{names[1]}）"
 
 
 def _register_gate_orders() -> None:
