@@ -20,6 +20,8 @@ from studyapp.grading.verdict import CaseResult, Diagnosis
 from studyapp.reference.registry import Mutant, mutants_of
 
 CACHE_LIMIT = 4096
+SHORTLIST = 3
+"""Mistakes counted over every failing case after screening."""
 
 
 class Diagnoser:
@@ -54,30 +56,53 @@ class Diagnoser:
         if not wrong:
             return None
         messages = {m.id: m.message for m in ex.mistakes}
-        scored: list[tuple[int, Mutant, set[tuple[int, int]]]] = []
-        for mut in mutants_of(ex.reference):
-            hits: set[tuple[int, int]] = set()
-            for i, k in wrong:
+        def explained(mut: Mutant, units: list[tuple[int, int]]) -> set[tuple[int, int]]:
+            hits = set()
+            for i, k in units:
                 outs = self._outputs(mut, seed, i, cases[i])
                 items = got[i].items
-                if outs is None or k >= len(outs) or k >= len(items):
-                    continue
-                if judge.output_matches(items[k], outs[k], tol):
+                if outs is not None and k < len(outs) and k < len(items) and judge.output_matches(items[k], outs[k], tol):
                     hits.add((i, k))
-            if hits:
-                scored.append((len(hits), mut, hits))
+            return hits
+
+        # Screen every known mistake on the first failing case (one call each), then
+        # count the few that explain something there over all failing cases: the cost stays a few ms
+        # even for the 25 LSTM mistakes, and a mistake that shows on no screened case is unlikely to
+        # explain most failures.
+        failing = sorted({i for i, _ in wrong})
+        screened: list[tuple[int, Mutant]] = []
+        for first in (failing[0], failing[-1]):  # the last failing case only when the first explains nothing
+            screen = [u for u in wrong if u[0] == first]
+            screened = [(len(h), m) for m in mutants_of(ex.reference) if (h := explained(m, screen))]
+            if screened:
+                break
+        screened.sort(key=lambda s: -s[0])
+        scored: list[tuple[int, Mutant, set[tuple[int, int]]]] = []
+        for _, mut in screened[:SHORTLIST]:
+            hits = explained(mut, wrong)
+            scored.append((len(hits), mut, hits))
         if not scored:
             return None
         scored.sort(key=lambda s: -s[0])
         _, best, best_hits = scored[0]
         rest = set(wrong) - best_hits
+        if rest:  # a second mistake may show only where the best one does not: screen there too
+            first_rest = min(i for i, _ in rest)
+            seen = {m.key for _, m, _ in scored}
+            screen = [u for u in wrong if u[0] == first_rest]
+            extra = [(len(h), m) for m in mutants_of(ex.reference) if m.key not in seen and (h := explained(m, screen))]
+            extra.sort(key=lambda s: -s[0])
+            for _, mut in extra[:SHORTLIST]:
+                hits = explained(mut, wrong)
+                scored.append((len(hits), mut, hits))
+            scored.sort(key=lambda s: -s[0])
         second = None
         for _, mut, hits in scored[1:]:
             if mut.id != best.id and hits & rest and len(hits & rest) * 2 >= len(rest):
                 second = (mut, hits & rest)
                 break
         explained = len(best_hits) + (len(second[1]) if second else 0)
-        if explained * 2 <= len(wrong):
+        if explained * 2 < len(wrong):
             return None
         diag = self._describe(best, best_hits, len(wrong), messages, language)
         if second is not None:

@@ -22,14 +22,15 @@ class Tolerance:
 
     ``scale`` is the largest |value| of that output in the reference (at least
     ``floor``), so the absolute part follows the size of the answer instead of
-    being a fixed 1e-8. The defaults accept float32 arithmetic (relative error
-    about 1e-7 after a few operations) and textbook epsilons such as
-    ``norm + 1e-6`` when the norm is at least 1, and reject a systematic error
-    of 1e-4 on values of order one.
+    being a fixed 1e-8. The defaults accept float32 arithmetic (measured: up
+    to about 1e-5 of the output's scale in a saturated LSTM backward, where
+    sums of large terms cancel) and textbook epsilons such as ``norm + 1e-6``
+    when the norm is at least 1, and reject a systematic error of 1e-4
+    (allowed at most 3e-5·scale + 1e-5·|expected| ≤ 4e-5·scale).
     """
 
     rtol: float = 1e-5
-    atol_scale: float = 1e-6
+    atol_scale: float = 3e-5
     floor: float = 1e-30
     note: str = "relative to the reference scale; float32 arithmetic passes"
 

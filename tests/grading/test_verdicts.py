@@ -236,3 +236,35 @@ def test_validate_reports_a_reference_without_a_generator(tmp_path):
         del registry._REFERENCES["no_spec_cell"]
     assert code != 0
     assert "ex.yaml:7:" in out and "no grading spec" in out, out
+
+
+TWO_BUGS = """
+import numpy as np
+def tanh_grad(x):
+    if x.ndim == 1:
+        return 1 - x ** 2
+    return 1 - np.tanh(x)
+"""
+GATE_ORDER_AND_PREV_CELL = """
+import numpy as np
+def lstm_cell_forward(x, h_prev, c_prev, Wx, Wh, b):
+    H = h_prev.shape[1]
+    s = lambda v: 1 / (1 + np.exp(-v))
+    a = x @ Wx + h_prev @ Wh + b
+    i, f, o, g = s(a[:, :H]), s(a[:, H:2*H]), s(a[:, 2*H:3*H]), np.tanh(a[:, 3*H:])
+    c = f * c_prev + i * g
+    return o * np.tanh(c_prev), c
+"""
+
+
+def test_two_mistakes_named_when_both_present(grader):
+    v = grader.grade(make_exercise("tanh_grad"), TWO_BUGS, seed=4)
+    assert v.diagnosis is not None
+    assert set(v.diagnosis.ids) == {"tanh_grad_not_squared", "tanh_grad_of_output"}, v.to_dict()
+
+
+def test_best_explanation_says_the_code_differs_elsewhere(grader):
+    v = grader.grade(make_exercise("lstm_cell_forward"), GATE_ORDER_AND_PREV_CELL, seed=4)
+    d = v.diagnosis
+    assert d is not None and d.id == "lstm_gate_order" and "CS231n" in d.message
+    assert d.explains < d.wrong and "differs elsewhere" in d.message
