@@ -293,7 +293,7 @@ def _check_exercise(data: dict[str, Any], node: MappingNode, ctx: Context) -> No
         if refs is None:
             ctx.report(child(mistake_node, "id"), f"unknown known-mistake id {mistake['id']!r}")
         elif reference not in refs:
-            ctx.report(child(mistake_node, "id"), f"mistake {mistake['id']!r} is a mutant of {', '.join(sorted(refs))}, not of {reference!r}")
+            ctx.report(child(mistake_node, "id"), f"mistake {mistake['id']!r} is a mutant of {', '.join(repr(r) for r in sorted(refs))}, not of {reference!r}")
 
 
 MISTAKE = Record({"id": Field(Str(pattern=ID_PATTERN), required=True), "message": Field(TEXT)})
