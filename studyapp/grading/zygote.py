@@ -459,7 +459,7 @@ def _encode_output(value, arrays):
         base = np.ndarray.view(value, np.ndarray)
         sub = type(value) is not np.ndarray
         if base.dtype.kind in "fiub" and base.dtype.itemsize <= 16 or base.dtype.kind == "c":
-            arr = np.ascontiguousarray(base)
+            arr = np.ascontiguousarray(base).reshape(base.shape)  # keeps a 0-d shape ()
             data = arr.tobytes()
             arr_dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
             if arr.dtype.byteorder == ">":

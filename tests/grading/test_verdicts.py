@@ -205,11 +205,13 @@ def test_store_records_a_verdict_with_a_lone_surrogate(tmp_path):
     assert got.verdict["error"]["message"] == "bad \ufffd"
 
 
-def test_zero_d_result_keeps_its_shape():
+def test_zero_d_result_keeps_its_shape(grader):
     from studyapp.grading import judge
 
-    out = judge.as_outputs(np.float64(2.0))
-    assert out[0].shape == ()
+    assert judge.as_outputs(np.float64(2.0))[0].shape == ()
+    src = "import numpy as np\ndef tanh_grad(x):\n    return np.array(1.0)\n"
+    v = grader.grade(make_exercise("tanh_grad"), src, seed=1)
+    assert "has shape ()" in v.cases[0].message, v.cases[0].message
 
 
 def test_validate_reports_a_reference_without_a_generator(tmp_path):
