@@ -43,3 +43,16 @@ def test_bundled_solutions_pass_and_mistakes_exist(grader):
         assert v.status == "passed", (ex.id, v.to_dict())
         for m in ex.mistakes:
             assert (m.id, ex.reference) in known, (ex.id, m.id)
+
+
+def test_cli_grade_seed_replays(tmp_path, capsys):
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numpy as np\ndef tanh_grad(x):\n    return 1 - np.tanh(x) ** 2 + (np.abs(x) > 1.5) * 1e-3\n")
+    runs = []
+    for _ in range(2):
+        assert main(["grade", "tanh_grad", str(bad), "--json", "--seed", "12345"]) == 1
+        runs.append(json.loads(capsys.readouterr().out))
+    assert runs[0]["seed"] == runs[1]["seed"] == 12345
+    assert runs[0]["cases"] == runs[1]["cases"]
+    assert main(["grade", "tanh_grad", str(bad), "--seed", "12345"]) == 1
+    assert "seed 12345" in capsys.readouterr().out
