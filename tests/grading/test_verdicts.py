@@ -270,3 +270,17 @@ def test_best_explanation_says_the_code_differs_elsewhere(grader):
     d = v.diagnosis
     assert d is not None and d.id == "lstm_gate_order" and "CS231n" in d.message
     assert d.explains < d.wrong and "differs elsewhere" in d.message
+
+
+def test_gate_order_families_are_complete():
+    from collections import Counter
+
+    from studyapp.reference.registry import mutants
+
+    count = Counter((m.id, m.reference) for m in mutants().values())
+    for ref_id in ("lstm_cell_forward", "lstm_cell_backward"):
+        assert count[("lstm_gate_order", ref_id)] == 23  # 4! - 1 wrong orders
+    for ref_id in ("gru_cell_forward", "gru_cell_backward"):
+        assert count[("gru_gate_blocks_swapped", ref_id)] == 5  # 3! - 1
+    assert count[("swapped_outputs", "lstm_cell_forward")] and count[("swapped_outputs", "lstm_cell_backward")]
+    assert count[("transposed_weights", "rnn_cell_forward")]
