@@ -78,7 +78,9 @@ class Diagnoser:
                 break
         screened.sort(key=lambda s: -s[0])
         scored: list[tuple[int, Mutant, set[tuple[int, int]]]] = []
-        for _, mut in screened[:SHORTLIST]:
+        for n, mut in screened[:SHORTLIST]:
+            if n * 2 < screened[0][0]:  # explains far less than the leader where both were screened
+                break
             hits = explained(mut, wrong)
             scored.append((len(hits), mut, hits))
         if not scored:

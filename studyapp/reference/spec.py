@@ -34,15 +34,20 @@ class Tolerance:
     floor: float = 1e-30
     note: str = "relative to the reference scale; float32 arithmetic passes"
 
+    def scale(self, expected: np.ndarray) -> float:
+        """The largest finite |value| of the reference output (at least ``floor``)."""
+        magnitude = np.abs(expected)
+        top = float(magnitude.max()) if magnitude.size else 0.0
+        if not np.isfinite(top):
+            finite = magnitude[np.isfinite(magnitude)]
+            top = float(finite.max()) if finite.size else 0.0
+        return max(top, self.floor)
+
     def allowed(self, expected: np.ndarray) -> np.ndarray:
-        finite = np.abs(expected[np.isfinite(expected)])
-        scale = max(float(finite.max()) if finite.size else 0.0, self.floor)
-        return self.atol_scale * scale + self.rtol * np.abs(expected)
+        return self.atol_scale * self.scale(expected) + self.rtol * np.abs(expected)
 
     def describe(self, expected: np.ndarray) -> str:
-        finite = np.abs(expected[np.isfinite(expected)])
-        scale = max(float(finite.max()) if finite.size else 0.0, self.floor)
-        return f"{self.atol_scale * scale:.2g} + {self.rtol:g}·|expected|"
+        return f"{self.atol_scale * self.scale(expected):.2g} + {self.rtol:g}·|expected|"
 
 
 @dataclass(frozen=True)
