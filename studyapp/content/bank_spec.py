@@ -276,19 +276,24 @@ SECTION = Record(
 
 
 def _check_exercise(data: dict[str, Any], node: MappingNode, ctx: Context) -> None:
-    from studyapp.reference.registry import mutants, references
+    from studyapp.reference.registry import mutants, references, specs
 
     reference = data["reference"]
     if reference not in references():
         ctx.report(child(node, "reference"), f"unknown reference cell {reference!r}")
         return
-    known = mutants()
+    if reference not in specs():
+        ctx.report(child(node, "reference"), f"reference cell {reference!r} has no grading spec (no case generator)")
+        return
+    known: dict[str, set[str]] = {}  # mistake id -> references it has mutants of (generated families share an id)
+    for m in mutants().values():
+        known.setdefault(m.id, set()).add(m.reference)
     for mistake, mistake_node in zip(data.get("mistakes", []), child(node, "mistakes").value if "mistakes" in data else []):
-        mutant = known.get(mistake["id"])
-        if mutant is None:
+        refs = known.get(mistake["id"])
+        if refs is None:
             ctx.report(child(mistake_node, "id"), f"unknown known-mistake id {mistake['id']!r}")
-        elif mutant.reference != reference:
-            ctx.report(child(mistake_node, "id"), f"mistake {mistake['id']!r} is a mutant of {mutant.reference!r}, not of {reference!r}")
+        elif reference not in refs:
+            ctx.report(child(mistake_node, "id"), f"mistake {mistake['id']!r} is a mutant of {', '.join(repr(r) for r in sorted(refs))}, not of {reference!r}")
 
 
 MISTAKE = Record({"id": Field(Str(pattern=ID_PATTERN), required=True), "message": Field(TEXT)})

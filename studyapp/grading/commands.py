@@ -19,11 +19,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON")
     p.add_argument("--language", choices=("en", "ja"), default="en")
+    p.add_argument("--seed", type=int, default=None, metavar="N",
+                   help="seed of the hidden cases (printed with every verdict) to replay a grade")
     p.set_defaults(func=cmd_grade)
 
 
 def report_text(v: Verdict) -> str:
-    lines = [f"{v.exercise}: {v.status.upper()}  score {v.score:.0%}  ({v.elapsed_ms:.0f} ms)"]
+    seed = f"  seed {v.seed}" if v.seed is not None else ""
+    lines = [f"{v.exercise}: {v.status.upper()}  score {v.score:.0%}  ({v.elapsed_ms:.0f} ms){seed}"]
     if v.error:
         where = f" (line {v.error.line})" if v.error.line else ""
         lines.append(f"error: {v.error.kind}{where}: {v.error.message}")
@@ -37,7 +40,8 @@ def report_text(v: Verdict) -> str:
         for key in ("inputs", "expected", "got"):
             lines.append(f"  {key}: {json.dumps(v.example.get(key))}")
     if v.diagnosis:
-        lines.append(f"likely mistake ({v.diagnosis.id}): {v.diagnosis.message}")
+        for d in [v.diagnosis, *v.diagnosis.also]:
+            lines.append(f"likely mistake ({d.id}): {d.message}")
     if v.stdout:
         lines.append("output (printed by the submission):")
         lines.extend("  | " + line for line in v.stdout.rstrip().split("\n"))
@@ -63,12 +67,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return 2
     try:
         with Grader(library=library) as grader:
-            verdict = grader.grade(exercise, source, language=args.language)
+            verdict = grader.grade(exercise, source, language=args.language, seed=args.seed)
     except BackendUnavailable as exc:
         print(f"studyapp grade: {exc}".replace("\n", " "), file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(report_text(verdict))
+    # the verdict is already sanitized; errors="replace" guards a terminal that cannot show a character
+    text = json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2) if args.json else report_text(verdict)
+    sys.stdout.write(text.encode(sys.stdout.encoding or "utf-8", errors="replace")
+                     .decode(sys.stdout.encoding or "utf-8", errors="replace") + "\n")
     return 0 if verdict.passed else 1

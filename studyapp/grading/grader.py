@@ -5,6 +5,7 @@ and judges; the sandboxed child only computes the learner's outputs.
 """
 from __future__ import annotations
 
+import secrets
 import signal
 import threading
 import time
@@ -14,10 +15,15 @@ import numpy as np
 
 from studyapp.content.model import Exercise
 from studyapp.grading import judge
-from studyapp.grading.cases import ARG_NAMES, OUTPUT_NAMES, Case, make_cases
-from studyapp.grading.backend import GradingBackend, start_backend
+from studyapp.grading.backend import BackendUnavailable, GradingBackend, start_backend
+from studyapp.grading.cases import Case, make_cases, spec_for
+from studyapp.grading.diagnosis import Diagnoser
+from studyapp.content.textclean import clean
 from studyapp.grading.sandbox import DISK_CAP_MB, forced_failures, sandbox_report
-from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict, capped
+from studyapp.grading.verdict import CaseResult, GradeError, Verdict, capped
+
+CACHED_SEEDS = 8
+"""Case sets (inputs and reference outputs) kept per grader: a resubmission with the same seed is cheap."""
 
 OUTPUT_CAP = 1 << 20
 
@@ -49,7 +55,7 @@ class Grader:
         self._cancelled = False
         self._running = False
         self._cache: dict[tuple[str, int], tuple[list[Case], list[list[np.ndarray]]]] = {}
-        self._mutant_cache: dict[tuple[str, int], list[list[np.ndarray]] | None] = {}
+        self._diagnoser = Diagnoser()
         self.isolation = {
             "namespaces": isolation if namespaces is None else namespaces,
             "landlock": isolation if landlock is None else landlock,
@@ -126,21 +132,27 @@ class Grader:
             raise UnknownExercise(exercise_or_id)
         return ex
 
-    def _cases(self, ex: Exercise) -> tuple[list[Case], list[list[np.ndarray]]]:
-        key = (ex.reference, ex.seed)
+    def _cases(self, ex: Exercise, seed: int) -> tuple[list[Case], list[list[np.ndarray]]]:
+        key = (ex.reference, seed)
         if key not in self._cache:
             from studyapp.reference.registry import get_reference
 
             ref = get_reference(ex.reference)
-            cases = make_cases(ex.reference, ex.seed)
+            cases = make_cases(ex.reference, seed)
             with np.errstate(all="ignore"):
                 expected = [judge.as_outputs(ref(*_copy_args(c.args))) for c in cases]
+            while len(self._cache) >= CACHED_SEEDS:
+                self._cache.pop(next(iter(self._cache)))
             self._cache[key] = (cases, expected)
         return self._cache[key]
 
     # ---- grading
-    def grade(self, exercise_or_id: Exercise | str, source: str, language: str = "en") -> Verdict:
+    def grade(self, exercise_or_id: Exercise | str, source: str, language: str = "en",
+              seed: int | None = None) -> Verdict:
+        """Grade ``source``; hidden cases are drawn from ``seed`` (a fresh one when None), kept in the verdict."""
         ex = self._resolve(exercise_or_id)
+        if seed is None:
+            seed = secrets.randbelow(1 << 31)
         with self._lock:
             if self._closed:
                 raise RuntimeError("grader is closed")
@@ -148,14 +160,21 @@ class Grader:
                 self._cancelled = False
                 self._running = True
             try:
-                return self._grade(ex, source, language)
+                verdict = self._grade(ex, source, language, seed)
+            except BackendUnavailable:
+                raise  # no backend at all: the caller says why (the CLI exits 2, the code view explains)
+            except Exception as exc:  # a fault of the grader, never blamed on the learner
+                verdict = Verdict(ex.id, "error", 0.0, [], GradeError(
+                    "internal", f"internal grader error: {type(exc).__name__}: {clean(str(exc))}"))
             finally:
                 with self._cancel_lock:
                     self._running = False
+        verdict.seed = seed
+        return verdict
 
-    def _grade(self, ex: Exercise, source: str, language: str) -> Verdict:
+    def _grade(self, ex: Exercise, source: str, language: str, seed: int) -> Verdict:
         t0 = time.monotonic()
-        cases, expected = self._cases(ex)
+        cases, expected = self._cases(ex, seed)
         arg_specs, blobs = [], []
         for c in cases:
             spec = []
@@ -185,7 +204,11 @@ class Grader:
             return self._error_verdict(ex, "cancelled", "the run was cancelled", t0)
         backend = self._ensure_backend()
         reply = backend.run(request, b"".join(blobs) + source_bytes, float(ex.time_limit_s), lambda: self._cancelled)
-        verdict = self._judge_reply(ex, reply, cases, expected, language)
+        try:
+            verdict = self._judge_reply(ex, reply, cases, expected, language, seed)
+        except Exception as exc:
+            verdict = self._error_verdict(ex, "internal", f"internal grader error while judging: {type(exc).__name__}: "
+                                          f"{clean(str(exc))}", t0)
         verdict.elapsed_ms = (time.monotonic() - t0) * 1000.0
         verdict.sandbox = {"backend": self.backend,
                            **sandbox_report(reply.header.get("layers"), self.features, backend.restarts)}
@@ -197,9 +220,9 @@ class Grader:
                        (time.monotonic() - t0) * 1000.0)
 
     def _judge_reply(self, ex: Exercise, reply: Any, cases: list[Case], expected: list[list[np.ndarray]],
-                     language: str) -> Verdict:
+                     language: str, seed: int = 0) -> Verdict:
         h = reply.header
-        stdout = capped(h["stdout"]) if isinstance(h.get("stdout"), str) else ""
+        stdout = capped(clean(h["stdout"])) if isinstance(h.get("stdout"), str) else ""
         base = Verdict(ex.id, "error", 0.0, stdout=stdout)
 
         def err(kind: str, message: str, line: int | None = None, tb: str = "") -> Verdict:
@@ -215,7 +238,7 @@ class Grader:
             return err("crashed", "the grading helper process died during the run and has been restarted"
                                   + (f" ({reply.died_reason})" if reply.died_reason else ""))
         if h.get("internal"):
-            return err("crashed", f"the sandbox could not run the submission: {h['internal']}")
+            return err("internal", f"the sandbox could not run the submission: {clean(str(h['internal']))}")
         if (h.get("layers") or {}).get("uid_drop", {}).get("status") == "failed":
             return err("crashed", "the sandbox could not drop root privileges, so the code was not run")
         if h.get("timed_out"):
@@ -257,19 +280,21 @@ class Grader:
                 msg += " (while loading the module)"
             return err(e.get("kind", "crashed"), msg, e.get("line"), e.get("traceback", ""))
         # ---- judge every case
-        names = OUTPUT_NAMES.get(ex.reference, ())
+        spec = spec_for(ex.reference)
         results: list[CaseResult] = []
         for c, got, exp in zip(cases, result.cases, expected):
-            ok, msg = judge.compare_case(got, exp, names, ex.rtol, ex.atol, language)
-            if not ok and not c.visible:
-                msg = f"{msg}"
-            results.append(CaseResult(c.name, ok, msg, c.visible))
+            ok, msg = judge.compare_case(got, exp, spec.outputs, spec.tolerance, language)
+            changed = tuple(spec.args[k] for k in got.changed if k < len(spec.args))
+            forbidden = [n for n in changed if n in spec.no_modify]
+            if ok and forbidden:
+                ok, msg = False, judge.message("modified", language, names=", ".join(forbidden))
+            results.append(CaseResult(c.name, ok, msg, c.visible, changed))
         passed = sum(r.passed for r in results)
         v = Verdict(ex.id, "passed" if passed == len(results) else "failed", passed / len(results), results,
-                    None, None, stdout)
+                    None, None, stdout, seed=seed)
         v.example = self._example(ex, cases, expected, result.cases, results)
         if v.status == "failed":
-            v.diagnosis = self._diagnose(ex, cases, result.cases, language)
+            v.diagnosis = self._diagnoser.diagnose(ex, seed, cases, result.cases, results, expected, language)
         return v
 
     def _example(self, ex: Exercise, cases: list[Case], expected: list[list[np.ndarray]],
@@ -277,8 +302,8 @@ class Grader:
         for i, c in enumerate(cases):
             if not c.visible:
                 continue
-            names = OUTPUT_NAMES.get(ex.reference, tuple(f"output {k}" for k in range(len(expected[i]))))
-            arg_names = ARG_NAMES.get(ex.reference, tuple(f"arg{k}" for k in range(len(c.args))))
+            spec = spec_for(ex.reference)
+            names, arg_names = spec.outputs, spec.args
             got_d: dict[str, Any] = {}
             for k, o in enumerate(got[i].items):
                 key = names[k] if k < len(names) else f"output {k}"
@@ -291,49 +316,6 @@ class Grader:
                 "passed": results[i].passed,
                 "message": results[i].message,
             }
-        return None
-
-    # ---- diagnosis
-    def _candidates(self, ex: Exercise) -> list[tuple[str, Any, str]]:
-        from studyapp.reference.registry import get_mutant, mutants
-
-        out = []
-        if ex.mistakes:
-            for m in ex.mistakes:
-                try:
-                    mut = get_mutant(m.id)
-                except KeyError:
-                    continue
-                out.append((m.id, mut, m.message))
-        else:
-            for mid, mut in mutants().items():
-                if mut.reference == ex.reference:
-                    out.append((mid, mut, None))
-        return out
-
-    def _mutant_outputs(self, mut: Any, ex: Exercise, cases: list[Case]) -> list[list[np.ndarray]] | None:
-        key = (mut.id, ex.seed)
-        if key not in self._mutant_cache:
-            try:
-                with np.errstate(all="ignore"):
-                    outs = [judge.as_outputs(mut.function(*_copy_args(c.args))) for c in cases]
-            except Exception:
-                outs = None
-            self._mutant_cache[key] = outs
-        return self._mutant_cache[key]
-
-    def _diagnose(self, ex: Exercise, cases: list[Case], got: list[judge.CaseOutputs],
-                  language: str) -> Diagnosis | None:
-        for mid, mut, message in self._candidates(ex):
-            outs = self._mutant_outputs(mut, ex, cases)
-            if outs is None:
-                continue
-            if all(judge.matches(g, o, ex.rtol, ex.atol) for g, o in zip(got, outs)):
-                if message is not None and message.values:
-                    text = message.get(language)
-                else:
-                    text = mut.summary_ja if language == "ja" else mut.summary_en
-                return Diagnosis(mid, text)
         return None
 
 

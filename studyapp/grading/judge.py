@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from studyapp.content.textclean import clean
+from studyapp.reference.spec import Tolerance
+
 MAGIC = b"RSLT"
 ALLOWED_DTYPES = {
     "<f2": np.float16, "<f4": np.float32, "<f8": np.float64, "<f16": np.longdouble,
@@ -45,6 +48,8 @@ class Output:
 class CaseOutputs:
     is_tuple: bool
     items: list[Output]
+    changed: tuple[int, ...] = ()
+    """Indices of the arguments the learner's code modified (compared byte for byte in the child)."""
 
 
 @dataclass
@@ -63,7 +68,7 @@ def _int(v: Any, lo: int = 0, hi: int = 1 << 40) -> int:
 def _str(v: Any, limit: int = 100_000) -> str:
     if not isinstance(v, str):
         raise MalformedResult("expected a string")
-    return v[:limit]
+    return clean(v[:limit])
 
 
 def parse_result(raw: bytes, n_cases: int) -> ChildResult:
@@ -134,7 +139,10 @@ def parse_result(raw: bytes, n_cases: int) -> ChildResult:
                                     _str(it.get("dtype", ""), 40) if isinstance(it.get("dtype"), str) else "", shape))
             else:
                 raise MalformedResult("unknown output kind")
-        cases.append(CaseOutputs(bool(c.get("tuple")), items))
+        changed = c.get("changed", [])
+        if not isinstance(changed, list) or len(changed) > 64:
+            raise MalformedResult("bad list of changed inputs")
+        cases.append(CaseOutputs(bool(c.get("tuple")), items, tuple(_int(k, 0, 63) for k in changed)))
     if offset != len(blob):
         raise MalformedResult("trailing result bytes")
     return ChildResult(True, cases, None)
@@ -166,8 +174,14 @@ MESSAGES: dict[str, dict[str, str]] = {
               "ja": "{name} の dtype が {dtype} です。浮動小数点の配列が必要です"},
     "shape": {"en": "{name} has shape {got}, expected {shape}", "ja": "{name} の形状が {got} です。正しくは {shape} です"},
     "nonfinite": {"en": "{name} contains {what} at {where}", "ja": "{name} の {where} が {what} です"},
-    "differs": {"en": "{name} differs at {where}: max abs error {error}",
-                "ja": "{name} が {where} で異なります（最大絶対誤差 {error}）"},
+    "differs": {"en": "{name} differs at {where}: max abs error {error}; allowed {allowed}; your dtype {dtype}",
+                "ja": "{name} が {where} で異なります（最大絶対誤差 {error}、許容誤差 {allowed}、あなたの dtype は {dtype}）"},
+    "dtype_unsupported": {"en": "{name} has dtype {dtype}, which cannot be graded; return a float array of shape {shape}",
+                          "ja": "{name} の dtype {dtype} は採点できません。形状 {shape} の浮動小数点の配列を返してください"},
+    "modified": {"en": "modified its input {names} in place; the statement asks to leave it unchanged",
+                 "ja": "入力 {names} をその場で書き換えています。問題文では入力を変更しないよう求めています"},
+    "explains_part": {"en": " (This explains {hits} of the {total} wrong outputs; your code also differs elsewhere.)",
+                      "ja": "（誤っている出力 {total} 個のうち {hits} 個をこれで説明できます。ほかの箇所にも違いがあります。）"},
     "nothing": {"en": "nothing", "ja": "何も返されていません"},
     "none": {"en": "None", "ja": "None"},
     "scalar": {"en": "a scalar ({type})", "ja": "スカラー（{type}）"},
@@ -196,7 +210,7 @@ def _describe(o: Output, language: str = "en") -> str:
 
 
 def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str, ...],
-                 rtol: float, atol: float, language: str = "en") -> tuple[bool, str]:
+                 tolerance: Tolerance, language: str = "en") -> tuple[bool, str]:
     """(passed, message). The message names the output and where it is wrong, in ``language``."""
     k = len(expected)
     names = tuple(names) if len(names) == k else tuple(message("output", language, i=i) for i in range(k))
@@ -211,6 +225,8 @@ def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str,
         if got.is_tuple:
             return False, message("one_expected", language, n=len(got.items), name=names[0])
     for name, o, exp in zip(names, got.items, expected):
+        if o.kind == "other" and o.type_name == "ndarray":
+            return False, message("dtype_unsupported", language, name=name, dtype=o.dtype or "?", shape=exp.shape)
         if o.kind != "array" or o.array is None:
             return False, message("not_array", language, name=name, what=_describe(o, language), shape=exp.shape)
         if o.array.dtype.kind != "f":
@@ -226,7 +242,7 @@ def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str,
             return False, message("nonfinite", language, name=name, what=what, where=_idx(where))
         with np.errstate(all="ignore"):
             err = np.abs(g - exp)
-            tol = atol + rtol * np.abs(exp)
+            tol = tolerance.allowed(exp)
             wrong = ~(err <= tol)
             # where the reference itself is non-finite, require the same value
             nonfinite = ~np.isfinite(exp)
@@ -234,26 +250,33 @@ def compare_case(got: CaseOutputs, expected: list[np.ndarray], names: tuple[str,
         if wrong.any():
             err_w = np.where(wrong & np.isfinite(err), err, -1.0)
             where = tuple(np.unravel_index(int(np.argmax(err_w)), err.shape)) if err.ndim else ()
-            return False, message("differs", language, name=name, where=_idx(where), error=f"{float(np.max(err[wrong])):.3g}")
+            return False, message("differs", language, name=name, where=_idx(where), error=f"{float(np.max(err[wrong])):.3g}",
+                                  allowed=tolerance.describe(exp), dtype=o.array.dtype.name)
     return True, ""
 
 
-def matches(got: CaseOutputs, expected: list[np.ndarray], rtol: float, atol: float) -> bool:
-    """Same structure, shapes and values (NaN where ``expected`` has NaN): for diagnosis."""
+def output_matches(o: Output, exp: np.ndarray, tolerance: Tolerance) -> bool:
+    """One output equals ``exp`` within tolerance (NaN/inf where ``exp`` has them)."""
+    if o.kind != "array" or o.array is None or o.array.shape != exp.shape or o.array.dtype.kind != "f":
+        return False
+    g = o.array.astype(np.float64)
+    with np.errstate(all="ignore"):
+        if bool(np.all(np.abs(g - exp) <= tolerance.allowed(exp))):  # fast path: all finite and close
+            return True
+        fin = np.isfinite(exp)
+        if fin.all():
+            return False
+        if not np.array_equal(g[~fin], exp[~fin], equal_nan=True) or not np.all(np.isfinite(g[fin])):
+            return False
+        return bool(np.all(np.abs(g[fin] - exp[fin]) <= tolerance.allowed(exp)[fin]))
+
+
+def matches(got: CaseOutputs, expected: list[np.ndarray], tolerance: Tolerance) -> bool:
+    """Same structure, shapes and values: for diagnosis."""
     k = len(expected)
     if (k > 1) != got.is_tuple or len(got.items) != k:
         return False
-    for o, exp in zip(got.items, expected):
-        if o.kind != "array" or o.array is None or o.array.shape != exp.shape or o.array.dtype.kind != "f":
-            return False
-        g = o.array.astype(np.float64)
-        with np.errstate(all="ignore"):
-            if not np.array_equal(np.isnan(g), np.isnan(exp)):
-                return False
-            fin = ~np.isnan(exp)
-            if not np.all(np.abs(g[fin] - exp[fin]) <= atol + rtol * np.abs(exp[fin]) + 0.0) and not np.array_equal(g[fin], exp[fin]):
-                return False
-    return True
+    return all(output_matches(o, exp, tolerance) for o, exp in zip(got.items, expected))
 
 
 def jsonable(a: Any) -> Any:

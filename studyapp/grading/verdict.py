@@ -7,7 +7,7 @@ from typing import Any
 
 STATUSES = ("passed", "failed", "error")
 ERROR_KINDS = ("syntax_error", "exception", "timeout", "memory_limit", "crashed", "output_limit",
-               "missing_function", "cancelled", "disk_limit")
+               "missing_function", "cancelled", "disk_limit", "internal")
 
 
 STORED_STDOUT_CHARS = 64 * 1024
@@ -38,9 +38,12 @@ class CaseResult:
     passed: bool
     message: str = ""
     visible: bool = False
+    modified_inputs: tuple[str, ...] = ()
+    """Arguments the submission changed in place on this case (reported whether or not it is allowed)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "message": self.message, "visible": self.visible}
+        return {"name": self.name, "passed": self.passed, "message": self.message, "visible": self.visible,
+                "modified_inputs": list(self.modified_inputs)}
 
 
 @dataclass
@@ -56,11 +59,22 @@ class GradeError:
 
 @dataclass
 class Diagnosis:
+    """The known mistake that best explains the wrong outputs (``also``: a second one present too)."""
+
     id: str
     message: str
+    explains: int = 0
+    wrong: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+    also: list["Diagnosis"] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return [self.id] + [d.id for d in self.also]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "message": self.message}
+        return {"id": self.id, "message": self.message, "explains": self.explains, "wrong": self.wrong,
+                "params": self.params, "also": [d.to_dict() for d in self.also]}
 
 
 @dataclass
@@ -76,6 +90,8 @@ class Verdict:
     example: dict[str, Any] | None = None
     """The visible example: {"name", "inputs", "expected", "got", "message"} (JSON-ready)."""
     sandbox: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    """Seed of the hidden cases: ``studyapp grade --seed N`` replays them."""
 
     @property
     def passed(self) -> bool:
@@ -98,4 +114,5 @@ class Verdict:
             "example": self.example,
             "traceback": self.traceback,
             "sandbox": self.sandbox,
+            "seed": self.seed,
         }

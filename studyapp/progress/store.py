@@ -53,6 +53,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from studyapp.content.textclean import clean
+
 Clock = Callable[[], datetime]
 
 DB_NAME = "progress.sqlite3"
@@ -287,7 +289,8 @@ class ExamRecord:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+    # text from graded code may hold lone surrogates, which SQLite cannot encode: cleaned, not refused
+    return clean(json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default))
 
 
 def _json_default(value: Any) -> Any:
@@ -629,7 +632,7 @@ class Store:
             conn.execute(
                 "INSERT OR IGNORE INTO submissions (uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts)"
                 " VALUES (?,?,?,?,?,?,?)",
-                (filled.uuid, filled.exercise_id, filled.exercise_hash, filled.source, _json(filled.verdict),
+                (filled.uuid, filled.exercise_id, filled.exercise_hash, filled.source.encode("utf-8", "replace").decode("utf-8"), _json(filled.verdict),
                  int(bool(filled.passed)), to_ts(filled.at)),
             )
             if card is not None:

@@ -27,12 +27,12 @@ def sigmoid_grad_of_output(x: Array) -> Array:
 
 
 @mutant(
-    "softmax_unstable",
+    "softmax_no_max_shift",
     of="softmax",
     summary_en="Does not subtract the maximum before exp, so large inputs overflow and give NaN.",
     summary_ja="exp の前に最大値を引いていないため、大きな入力でオーバーフローして NaN になります。",
 )
-def softmax_unstable(x: Array) -> Array:
+def softmax_no_max_shift(x: Array) -> Array:
     x = f64(x)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(x)
@@ -131,22 +131,6 @@ def bptt_no_carry(
 
 def _lstm_preact(x: Array, h_prev: Array, Wx: Array, Wh: Array, b: Array) -> Array:
     return f64(x) @ f64(Wx) + f64(h_prev) @ f64(Wh) + f64(b)
-
-
-@mutant(
-    "lstm_gate_order",
-    of="lstm_cell_forward",
-    summary_en="Reads the four gate blocks in the order i, f, g, o (PyTorch's order) instead of f, g, i, o.",
-    summary_ja="4 つのゲートのブロックを f, g, i, o ではなく i, f, g, o（PyTorch の順）で読み出しています。",
-)
-def lstm_gate_order(
-    x: Array, h_prev: Array, c_prev: Array, Wx: Array, Wh: Array, b: Array
-) -> tuple[Array, Array]:
-    a_i, a_f, a_g, a_o = split_blocks(_lstm_preact(x, h_prev, Wx, Wh, b), 4)
-    f, g, i, o = sigmoid(a_f), np.tanh(a_g), sigmoid(a_i), sigmoid(a_o)
-    c_next = f * f64(c_prev) + g * i
-    h_next = o * np.tanh(c_next)
-    return h_next, c_next
 
 
 @mutant(

@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
             from studyapp.ui.quiz_view import QuizView
 
             self._quiz = QuizView(store=self.store, recorder=self.recorder, language=self.language, image_dir=self.image_dir)
+            self._quiz.code_grader = self.grader
             self._quiz.answered.connect(lambda *_: self._refresh_progress())
             self._quiz.open_exercise.connect(self.open_exercise)
             self.stack.addWidget(self._quiz)

@@ -10,7 +10,7 @@ import random
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QKeyEvent, QPalette
@@ -127,6 +127,8 @@ class QuizView(QWidget):
         self.language = language
         self.image_dir = image_dir
         self.session: Any = None
+        self.code_grader: Callable[[], Any] | None = None
+        """Gives the sandboxed grader: typed code blanks whose text differs are then judged by running them."""
         self.session_title = ""
         self.instance: Item | None = None
         self.verdict: Verdict | None = None
@@ -403,6 +405,12 @@ class QuizView(QWidget):
             return
         answer = self.current_answer()
         verdict = judge(self.instance, answer)
+        if not verdict.invalid_input and not verdict.correct and self.code_grader is not None:
+            from studyapp.grading.blanks import judge_code_cloze, runnable_exercise
+
+            grader = self.code_grader() if runnable_exercise(self.instance) else None
+            if grader is not None:
+                verdict = judge_code_cloze(grader, self.instance, answer, self.language)
         if verdict.invalid_input:
             self.feedback.setVisible(True)
             self.feedback.set_markdown("\n\n".join(f.get(self.language) for f in verdict.feedback))

@@ -77,6 +77,14 @@ def grader():
 
 # ---- learner sources from bundled functions -------------------------------------------
 
+_DECORATOR = "lambda *a, **k: (lambda f: f)"
+# generated mutants (partials, closures) are found again by key in a stand-in registry
+_REGISTRY_STUBS = {
+    "Mutant": "lambda *a, **k: (a, k)",
+    "add_mutant": "lambda m: _mods.setdefault('_reg', {}).__setitem__(m[1].get('key') or m[0][0], m[0][2])",
+}
+
+
 class _Inline(ast.NodeTransformer):
     def __init__(self) -> None:
         self.deps: list[str] = []
@@ -86,7 +94,8 @@ class _Inline(ast.NodeTransformer):
         if not mod.startswith("studyapp"):
             return node
         if mod == "studyapp.reference.registry":
-            return [ast.parse(f"{a.asname or a.name} = lambda *a, **k: (lambda f: f)").body[0] for a in node.names]
+            return [ast.parse(f"{a.asname or a.name} = {_REGISTRY_STUBS.get(a.name, _DECORATOR)}").body[0]
+                    for a in node.names]
         self.deps.append(mod)
         return [ast.parse(f"{a.asname or a.name} = _mods[{mod!r}].{a.name}").body[0] for a in node.names]
 
@@ -103,14 +112,30 @@ def _module_sources(name: str, out: dict[str, str]) -> None:
     out[name] = ast.unparse(ast.fix_missing_locations(tree))
 
 
+def source_from_mutant(m: Any) -> str:
+    """A standalone learner source defining the reference's name as mutant ``m`` (generated ones too)."""
+    fn = m.function
+    plain = inspect.isfunction(fn) and fn.__name__ != "<lambda>" and getattr(sys.modules[fn.__module__], fn.__name__, None) is fn
+    if plain:
+        return source_from_function(fn, m.reference)
+    modules: dict[str, str] = {}
+    _module_sources("studyapp.reference.families", modules)
+    return _assemble(modules, f"{m.reference} = _mods['_reg'][{m.key!r}]")
+
+
 def source_from_function(fn: Callable, name: str) -> str:
     """A standalone learner source defining ``name`` as the bundled ``fn``."""
     modules: dict[str, str] = {}
     _module_sources(fn.__module__, modules)
-    lines = ["import types as _types", "_mods = {}"]
+    return _assemble(modules, f"{name} = _mods[{fn.__module__!r}].{fn.__name__}")
+
+
+def _assemble(modules: dict[str, str], last: str) -> str:
+    lines = ["import sys as _sys", "import types as _types", "_mods = {}"]
     for mod, src in modules.items():
-        lines.append(f"_m = _types.ModuleType({mod!r}); _m._mods = _mods")
+        # registered in sys.modules so that dataclasses in the inlined module resolve their module
+        lines.append(f"_m = _types.ModuleType({mod!r}); _m._mods = _mods; _sys.modules[{mod!r}] = _m")
         lines.append(f"exec(compile({src!r}, 'solution.py', 'exec'), _m.__dict__)")
         lines.append(f"_mods[{mod!r}] = _m")
-    lines.append(f"{name} = _mods[{fn.__module__!r}].{fn.__name__}")
+    lines.append(last)
     return "\n".join(lines) + "\n"

@@ -8,11 +8,11 @@ import pytest
 
 from studyapp.grading import cases as cases_mod
 from studyapp.grading import judge
-from studyapp.reference.registry import mutants, references
+from studyapp.reference.registry import mutants, references, specs
 
-from .conftest import make_exercise, source_from_function
+from .conftest import make_exercise, source_from_function, source_from_mutant
 
-REFERENCE_IDS = sorted(cases_mod.GENERATORS)
+REFERENCE_IDS = sorted(specs())
 MUTANT_IDS = sorted(mutants())
 
 
@@ -28,13 +28,15 @@ def test_reference_source_passes(grader, ref_id):
 @pytest.mark.parametrize("mutant_id", MUTANT_IDS)
 def test_mutant_fails_and_is_diagnosed(grader, mutant_id):
     m = mutants()[mutant_id]
-    src = source_from_function(m.function, m.reference)
+    mutant_id = m.id  # generated families share one id (lstm_gate_order:i,f,o,g -> lstm_gate_order)
+    src = source_from_mutant(m)
     # with no mistakes listed, every mutant of the reference is a candidate
     v = grader.grade(make_exercise(m.reference), src)
     assert v.status == "failed", v.to_dict()
     assert 0 <= v.score < 1
     assert v.diagnosis is not None and v.diagnosis.id == mutant_id, v.to_dict()
-    assert v.diagnosis.message == m.summary_en
+    assert v.diagnosis.message == m.summary("en")
+    assert v.diagnosis.params == m.params
     # with the exercise's own list, the Mistake message in the requested language
     v = grader.grade(make_exercise(m.reference, mistakes=(mutant_id,)), src, language="ja")
     assert v.diagnosis is not None and v.diagnosis.id == mutant_id

@@ -191,7 +191,7 @@ def test_lstm_gate_order_mutant_is_torch_without_permutation():
     x, h, c = randn(rng, 3, 2), randn(rng, 3, 4), randn(rng, 3, 4)
     Wx, Wh, b = cell_params(rng, 2, 4, gates=4)
     h_t, c_t = lstm_cell(2, 4, Wx, Wh, b, permute=False)(T(x), (T(h), T(c)))
-    got_h, got_c = get_mutant("lstm_gate_order").function(x, h, c, Wx, Wh, b)
+    got_h, got_c = get_mutant("lstm_gate_order:lstm_cell_forward:i,f,g,o").function(x, h, c, Wx, Wh, b)
     np.testing.assert_allclose(got_h, N(h_t), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(got_c, N(c_t), rtol=RTOL, atol=ATOL)
 

@@ -116,3 +116,24 @@ def test_parameterized_item_and_mark_for_review(qtbot, starter_library, store, r
     view.findChild(QLineEdit, "answerInput").setText(str(3 * (d * h + h * h + h)))
     view.submit()
     assert "Correct" in view.findChild(object, "feedbackText").toPlainText()
+
+
+def test_code_blank_judged_by_running(qtbot, store, recorder, tmp_path):
+    """A typed code blank that is right but written differently from every accepted text counts as right."""
+    from studyapp.content.loader import load_library
+    from studyapp.grading import Grader
+
+    library = load_library()
+    with Grader(library) as grader:
+        view, _ = make_view(qtbot, library, store, recorder, ["gru-code-update", "gru-code-update"], tmp_path)
+        view.code_grader = lambda: grader
+        view.findChild(QLineEdit, "blank1").setText("np.multiply(r, h_prev)")
+        view.findChild(QLineEdit, "blank2").setText("h_prev + z * (h_bar - h_prev)")
+        view.submit()
+        assert "Correct" in view.findChild(object, "feedbackText").toPlainText()
+        view.next()
+        view.findChild(QLineEdit, "blank1").setText("np.multiply(r, h_prev)")
+        view.findChild(QLineEdit, "blank2").setText("z * h_prev + (1 - z) * h_bar")
+        view.submit()
+        text = view.findChild(object, "feedbackText").toPlainText()
+        assert "Partly right: 50%" in text and "differs at" in text

@@ -40,7 +40,7 @@ def _encode_output(value, arrays):
         base = np.ndarray.view(value, np.ndarray)
         sub = type(value) is not np.ndarray
         if base.dtype.kind in "fiub" and base.dtype.itemsize <= 16 or base.dtype.kind == "c":
-            arr = np.ascontiguousarray(base)
+            arr = np.ascontiguousarray(base).reshape(base.shape)  # keeps a 0-d shape ()
             data = arr.tobytes()
             arr_dtype = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
             if arr.dtype.byteorder == ">":
@@ -100,12 +100,15 @@ def _run_child(req, cases, result_fd):
             results = []
             for i, args in enumerate(cases):
                 stage = "case %d" % i
+                before = [a.tobytes() if isinstance(a, np.ndarray) else None for a in args]
                 value = fn(*args)
-                if isinstance(value, tuple) and type(value) is tuple:
-                    items = list(value)
+                if isinstance(value, tuple):  # namedtuples too; read without the subclass's methods
+                    items = [tuple.__getitem__(value, k) for k in range(tuple.__len__(value))]
                     outs = {"tuple": True, "items": [_encode_output(v, arrays) for v in items]}
                 else:
                     outs = {"tuple": False, "items": [_encode_output(value, arrays)]}
+                # which inputs the learner's code changed, reported as data for the parent to judge
+                outs["changed"] = [k for k, b in enumerate(before) if b is not None and args[k].tobytes() != b]
                 results.append(outs)
             out["ok"] = True
             out["cases"] = results
