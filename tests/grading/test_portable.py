@@ -159,13 +159,10 @@ def test_no_fork_no_resource_subprocess(tmp_path):
         "    v = g.grade(ex(), probe)\n"
         "    print(v.status, v.to_dict()['sandbox']['backend'], v.stdout.split())\n"
         "    print(g.grade(ex(), bomb).error.kind, g.grade(ex(), 'def tanh_grad(x):\\n    while 1: pass\\n').error.kind)\n")
-    module = ROOT / f"_probe_{os.getpid()}.py"
-    module.write_text(script.read_text())
-    try:
-        r = subprocess.run([sys.executable, str(ROOT / "tests/grading/portable_shim.py"), "-m", module.stem],
-                           cwd=ROOT, capture_output=True, text=True, timeout=120)
-    finally:
-        module.unlink()
+    # the probe runs from its temp dir (the checkout may be read-only, as for the learner user in CI)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    r = subprocess.run([sys.executable, str(ROOT / "tests/grading/portable_shim.py"), "-m", script.stem],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     first, second = r.stdout.strip().splitlines()[-2:]
     assert first == "passed portable ['False', 'no', 'resource']", r.stdout
