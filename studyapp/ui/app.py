@@ -30,14 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from studyapp.desktop import setup_logging
     from studyapp.paths import data_dir
     from studyapp.ui import create_main_window
-    from studyapp.ui.desktop import T, CrashReporter, SingleInstance, app_icon
+    from studyapp.ui.desktop import T, CrashReporter, SingleInstance, prepare_application
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("studyapp")
-    app.setApplicationDisplayName("studyapp")
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName("studyapp")
-    app.setWindowIcon(app_icon())  # every window, dialogs included, inherits it
+    prepare_application(app)
     directory = data_dir(args.data_dir)
     log_file = setup_logging(directory)
     window = None

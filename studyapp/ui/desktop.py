@@ -20,8 +20,9 @@ from typing import IO, Callable
 from PySide6.QtCore import QLockFile, QObject, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from studyapp import __version__
 from studyapp.desktop import icon_path
 from studyapp.ui.i18n import Catalog
 
@@ -37,6 +38,24 @@ T = Catalog("desktop", {
 
 log = logging.getLogger("studyapp.ui")
 RAISE_REQUEST = b"raise\n"
+
+# Qt writes Cmd as "Ctrl" on macOS, where Cmd+H hides the app and Cmd+M minimizes the window.
+SHORTCUT_PLATFORM = sys.platform
+MACOS_RESERVED = {"Ctrl+H": "Ctrl+Shift+H", "Ctrl+M": "Ctrl+Shift+M"}
+
+
+def platform_shortcut(text: str) -> str:
+    """``text`` as a shortcut that does not collide with the system's on this platform."""
+    return MACOS_RESERVED.get(text, text) if SHORTCUT_PLATFORM == "darwin" else text
+
+
+def prepare_application(app: QApplication) -> None:
+    """Names, version and icon for the whole application (every window and dialog inherits the icon)."""
+    app.setApplicationName("studyapp")
+    app.setApplicationDisplayName("studyapp")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("studyapp")
+    app.setWindowIcon(app_icon())
 
 
 def app_icon() -> QIcon:
