@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studyapp.grading.commands",
     "studyapp.progress.commands",
     "studyapp.lab.commands",
+    "studyapp.content.anki_export",
     "studyapp.desktop",
 )
 
