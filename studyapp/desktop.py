@@ -36,16 +36,26 @@ def log_path(data_dir: Path) -> Path:
 def setup_logging(data_dir: Path) -> Path:
     """Send the ``studyapp`` loggers to a rotating file in the data dir; returns its path.
 
-    Calling it again for the same file does not add a second handler.
+    A data dir that cannot be written (read-only, full) logs to the cache dir instead, so a
+    start-up never fails for the log's sake. Calling it again for the same file adds no handler.
     """
-    path = log_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from studyapp.paths import cache_dir
+
     logger = logging.getLogger("studyapp")
     logger.setLevel(logging.INFO)
-    for handler in logger.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
-            return path
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    for path in (log_path(data_dir), log_path(cache_dir())):
+        for handler in logger.handlers:
+            if isinstance(handler, logging.handlers.RotatingFileHandler) and Path(handler.baseFilename) == path.resolve():
+                return path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        except OSError:
+            continue
+        break
+    else:
+        logger.addHandler(logging.StreamHandler())
+        return path
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"))
     logger.addHandler(handler)
     logger.info("studyapp %s started", __version__)

@@ -81,15 +81,19 @@ class CrashReporter(QObject):
         self._previous = (sys.excepthook, threading.excepthook)
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_excepthook
-        self._fault_stream = open(self.log_file.with_name("faults.log"), "a", encoding="utf-8")  # noqa: SIM115 - kept open for faulthandler
-        faulthandler.enable(self._fault_stream)
+        try:  # kept open: faulthandler writes to it when the interpreter itself crashes
+            self._fault_stream = open(self.log_file.with_name("faults.log"), "a", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            self._fault_stream = None
+        if self._fault_stream is not None or sys.stderr is not None:
+            faulthandler.enable(self._fault_stream or sys.stderr)
         return self
 
     def uninstall(self) -> None:
         if self._previous:
             sys.excepthook, threading.excepthook = self._previous
+        faulthandler.disable()
         if self._fault_stream is not None:
-            faulthandler.disable()
             self._fault_stream.close()
             self._fault_stream = None
 
@@ -128,7 +132,14 @@ class SingleInstance:
         self.server: QLocalServer | None = None
 
     def acquire(self) -> bool:
-        return self.lock.tryLock(200)
+        """False only when another live process holds the lock. A lock file that cannot be
+        created (a read-only data dir, where nothing can be overwritten anyway) does not block."""
+        if self.lock.tryLock(200):
+            return True
+        if self.lock.error() == QLockFile.LockError.LockFailedError:
+            return False
+        log.warning("no instance lock in %s (%s); going on without it", self.data_dir, self.lock.error().name)
+        return True
 
     def ask_running_to_raise(self, timeout_ms: int = 1500) -> bool:
         socket = QLocalSocket()

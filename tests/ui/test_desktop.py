@@ -125,3 +125,14 @@ def test_shortcuts_are_unique_and_avoid_macos_hide_and_minimize(qtbot, tmp_path,
         assert {"Ctrl+Shift+H", "Ctrl+Shift+M"} <= set(keys)
     else:
         assert {"Ctrl+H", "Ctrl+M"} <= set(keys)
+
+
+def test_unwritable_data_dir_does_not_block_the_start(tmp_path, monkeypatch):
+    """A data dir where no file can be created (here a path under a regular file, so the test
+    also holds as root): no instance lock and the log goes to the cache dir, but the app starts."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    data = blocker / "data"
+    monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path / "cache"))
+    assert SingleInstance(data).acquire()
+    assert setup_logging(data).is_relative_to(tmp_path / "cache")
