@@ -136,3 +136,7 @@ def test_unwritable_data_dir_does_not_block_the_start(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDYAPP_CACHE_DIR", str(tmp_path / "cache"))
     assert SingleInstance(data).acquire()
     assert setup_logging(data).is_relative_to(tmp_path / "cache")
+
+
+def test_desktop_strings_exist_in_both_languages():
+    assert desktop.T.missing() == []
