@@ -31,3 +31,17 @@ def test_version_flags(capsys):
     assert capsys.readouterr().out.strip() == f"studyapp {__version__}"
     gui = subprocess.run([sys.executable, "main.py", "--version"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert gui.returncode == 0 and gui.stdout.strip() == f"studyapp {__version__}"
+
+
+def test_too_old_python_is_refused_with_a_plain_message(monkeypatch):
+    import importlib
+
+    import pytest
+
+    import studyapp
+
+    monkeypatch.setattr(sys, "version_info", (3, 9, 18, "final", 0))
+    with pytest.raises(SystemExit, match="needs Python 3.10 or newer"):
+        importlib.reload(studyapp)
+    monkeypatch.undo()
+    importlib.reload(studyapp)

@@ -92,3 +92,11 @@ def test_gui_opens_offscreen_with_the_bundled_banks(installed: dict) -> None:
     out = _run([str(installed["bin"] / "studyapp-gui"), "--smoke"], installed["work"], installed["env"], timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"items={len(load_library().items())}" in out.stdout
+
+
+def test_source_tree_and_editable_install_read_content_directly() -> None:
+    """Authors see their edits at once: from the checkout, the banks are the top-level content/."""
+    from studyapp.paths import bundled_content_dir
+
+    assert bundled_content_dir() == REPO / "content"
+    assert not (REPO / "studyapp" / "_content").exists()  # only a regular build makes the copy
