@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import os
 import shutil
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def setup_logging(data_dir: Path) -> Path:
             continue
         break
     else:
-        logger.addHandler(logging.StreamHandler())
+        logger.addHandler(logging.StreamHandler() if sys.stderr is not None else logging.NullHandler())
         return path
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"))
     logger.addHandler(handler)

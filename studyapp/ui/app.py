@@ -41,8 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     instance = SingleInstance(directory)
     if not instance.acquire():
         language = args.language or "en"
-        key = "already_running" if instance.ask_running_to_raise() else "already_running_no_answer"
-        print(T(key, language, path=directory), file=sys.stderr)
+        raised = instance.ask_running_to_raise()
+        message = T("already_running" if raised else "already_running_no_answer", language, path=directory)
+        if sys.stderr is not None:
+            print(message, file=sys.stderr)
+        elif not raised:  # a windowed launch (no console): the learner would otherwise see nothing
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(None, "studyapp", message)
         logging.getLogger("studyapp.ui").info("second launch on %s: handed over", directory)
         reporter.uninstall()
         return 0

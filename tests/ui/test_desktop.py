@@ -107,7 +107,7 @@ def test_lock_is_free_again_after_release(tmp_path):
 def test_icon_on_windows_and_version_in_about(qtbot, tmp_path):
     prepare_application(QApplication.instance())
     window = _window(qtbot, tmp_path / "data")
-    assert not window.windowIcon().isNull()
+    assert not window.windowIcon().isNull() and not window.windowIcon().pixmap(32).isNull()  # the SVG renders
     box = QMessageBox(window)
     assert not box.windowIcon().isNull()
     assert QApplication.applicationVersion() == __version__
