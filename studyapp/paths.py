@@ -29,7 +29,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The learner's data directory: ``override``, else ``$STUDYAPP_DATA_DIR``, else the platform's."""
     chosen = override or os.environ.get("STUDYAPP_DATA_DIR")
     path = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)  # progress and drafts are the learner's alone
     return path
 
 

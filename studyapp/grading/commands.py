@@ -1,6 +1,7 @@
 """``studyapp grade EXERCISE_ID FILE [--json] [--language en|ja]``.
 
-Exit codes: 0 passed, 1 graded and not passed, 2 usage error (unknown id, unreadable file).
+Exit codes: 0 passed, 1 graded and not passed, 2 usage error (unknown id, unreadable file) or no
+grading backend can start on this machine.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from studyapp.grading.verdict import Verdict
+from studyapp.grading.verdict import Verdict, printable
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -38,13 +39,15 @@ def report_text(v: Verdict) -> str:
     if v.diagnosis:
         lines.append(f"likely mistake ({v.diagnosis.id}): {v.diagnosis.message}")
     if v.stdout:
-        lines.append("output:")
-        lines.append(v.stdout.rstrip())
-    return "\n".join(lines)
+        lines.append("output (printed by the submission):")
+        lines.extend("  | " + line for line in v.stdout.rstrip().split("\n"))
+    # learner text (output, messages, tracebacks) can neither colour nor redraw the terminal
+    return printable("\n".join(lines))
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from studyapp.content.loader import load_library
+    from studyapp.grading.backend import BackendUnavailable
     from studyapp.grading.grader import Grader
 
     try:
@@ -58,8 +61,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if exercise is None:
         print(f"studyapp grade: unknown exercise {args.exercise!r}", file=sys.stderr)
         return 2
-    with Grader(library=library) as grader:
-        verdict = grader.grade(exercise, source, language=args.language)
+    try:
+        with Grader(library=library) as grader:
+            verdict = grader.grade(exercise, source, language=args.language)
+    except BackendUnavailable as exc:
+        print(f"studyapp grade: {exc}".replace("\n", " "), file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -15,8 +15,9 @@ import numpy as np
 from studyapp.content.model import Exercise
 from studyapp.grading import judge
 from studyapp.grading.cases import ARG_NAMES, OUTPUT_NAMES, Case, make_cases
-from studyapp.grading.sandbox import Zygote
-from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict
+from studyapp.grading.backend import GradingBackend, start_backend
+from studyapp.grading.sandbox import DISK_CAP_MB, forced_failures, sandbox_report
+from studyapp.grading.verdict import CaseResult, Diagnosis, GradeError, Verdict, capped
 
 OUTPUT_CAP = 1 << 20
 
@@ -38,10 +39,11 @@ class Grader:
     def __init__(self, library: Any = None, content_dirs: Sequence[str] | None = None,
                  python: str | None = None, isolation: bool = True, *, namespaces: bool | None = None,
                  landlock: bool | None = None, seccomp: bool | None = None,
-                 simulate_unprivileged: bool = False) -> None:
+                 simulate_unprivileged: bool = False, disk_cap_mb: int = DISK_CAP_MB) -> None:
         self._library = library
         self._content_dirs = content_dirs
-        self._zygote = Zygote(python)
+        self._python = python
+        self._zygote: GradingBackend | None = None  # chosen and started on first use (see backend.py)
         self._lock = threading.Lock()
         self._cancel_lock = threading.Lock()
         self._cancelled = False
@@ -54,18 +56,34 @@ class Grader:
             "seccomp": isolation if seccomp is None else seccomp,
             "simulate_unprivileged": simulate_unprivileged,  # tests: take the non-root code path
         }
+        self.disk_cap_mb = disk_cap_mb
         self._closed = False
 
     # ---- lifecycle
     def start(self) -> "Grader":
+        """Start a backend now (else on the first grade) and wait until it is ready to grade;
+        raises BackendUnavailable."""
         with self._lock:
-            self._zygote.start()
+            if self._zygote is not None:
+                self._zygote.start()  # a no-op when ready; the portable backend waits for its warm spare
+            self._ensure_backend()
         return self
+
+    def _ensure_backend(self) -> GradingBackend:
+        if self._zygote is None:
+            self._zygote = start_backend(self._python)
+        return self._zygote
+
+    @property
+    def backend(self) -> str | None:
+        """``"linux"`` or ``"portable"`` once started."""
+        return getattr(self._zygote, "name", "linux") if self._zygote is not None else None
 
     def close(self) -> None:
         self.cancel()
         with self._lock:
-            self._zygote.close()
+            if self._zygote is not None:
+                self._zygote.close()
             self._closed = True
 
     def __enter__(self) -> "Grader":
@@ -77,18 +95,21 @@ class Grader:
     @property
     def features(self) -> dict[str, Any]:
         """Which sandbox features the kernel allowed (after the first run/start)."""
-        return dict(self._zygote.features)
+        return dict(self._zygote.features) if self._zygote is not None else {}
 
     @property
     def zygote_pid(self) -> int | None:
-        return self._zygote.proc.pid if self._zygote.proc else None
+        """The helper process that will serve the next run."""
+        proc = self._zygote.proc if self._zygote is not None else None
+        return proc.pid if proc else None
 
     def cancel(self) -> None:
         """End the current run promptly; its verdict says it was cancelled."""
         with self._cancel_lock:
             if self._running:
                 self._cancelled = True
-                self._zygote.cancel()
+                if self._zygote is not None:
+                    self._zygote.cancel()
 
     # ---- exercises
     def _resolve(self, exercise_or_id: Exercise | str) -> Exercise:
@@ -147,8 +168,9 @@ class Grader:
                     spec.append({"kind": "float", "value": float(a)})
             arg_specs.append(spec)
         expected_bytes = sum(e.nbytes for outs in expected for e in outs)
+        source_bytes = source.encode("utf-8", "surrogatepass")
         request = {
-            "source": source,
+            "source_bytes": len(source_bytes),  # sent after the arrays; the helper never decodes it
             "function": ex.function,
             "cases": arg_specs,
             "time_limit_s": float(ex.time_limit_s),
@@ -156,14 +178,17 @@ class Grader:
             "output_cap": OUTPUT_CAP,
             "result_cap": max(16 << 20, 4 * expected_bytes + (1 << 20)),
             **self.isolation,
+            "fail_layers": forced_failures(),
+            "disk_cap_bytes": self.disk_cap_mb << 20,
         }
         if self._cancelled:
             return self._error_verdict(ex, "cancelled", "the run was cancelled", t0)
-        reply = self._zygote.run(request, b"".join(blobs), float(ex.time_limit_s), lambda: self._cancelled)
+        backend = self._ensure_backend()
+        reply = backend.run(request, b"".join(blobs) + source_bytes, float(ex.time_limit_s), lambda: self._cancelled)
         verdict = self._judge_reply(ex, reply, cases, expected, language)
         verdict.elapsed_ms = (time.monotonic() - t0) * 1000.0
-        verdict.sandbox = {"features": self.features, "namespaces": reply.header.get("namespaces", {}),
-                           "helper_restarts": self._zygote.restarts}
+        verdict.sandbox = {"backend": self.backend,
+                           **sandbox_report(reply.header.get("layers"), self.features, backend.restarts)}
         return verdict
 
     def _error_verdict(self, ex: Exercise, kind: str, message: str, t0: float, line: int | None = None,
@@ -174,7 +199,7 @@ class Grader:
     def _judge_reply(self, ex: Exercise, reply: Any, cases: list[Case], expected: list[list[np.ndarray]],
                      language: str) -> Verdict:
         h = reply.header
-        stdout = h.get("stdout", "") if isinstance(h.get("stdout"), str) else ""
+        stdout = capped(h["stdout"]) if isinstance(h.get("stdout"), str) else ""
         base = Verdict(ex.id, "error", 0.0, stdout=stdout)
 
         def err(kind: str, message: str, line: int | None = None, tb: str = "") -> Verdict:
@@ -191,13 +216,19 @@ class Grader:
                                   + (f" ({reply.died_reason})" if reply.died_reason else ""))
         if h.get("internal"):
             return err("crashed", f"the sandbox could not run the submission: {h['internal']}")
+        if (h.get("layers") or {}).get("uid_drop", {}).get("status") == "failed":
+            return err("crashed", "the sandbox could not drop root privileges, so the code was not run")
         if h.get("timed_out"):
             return err("timeout", f"time limit exceeded ({ex.time_limit_s:g} s wall clock)")
         sig = h.get("signal")
         if sig in (signal.SIGXCPU,):
             return err("timeout", f"CPU time limit exceeded ({ex.time_limit_s:g} s)")
+        if h.get("memory_limit"):
+            return err("memory_limit", f"memory limit exceeded ({ex.memory_limit_mb} MB); the run was stopped")
         if h.get("output_limit"):
             return err("output_limit", f"the submission printed more than {OUTPUT_CAP // 1024} KB; output was cut")
+        if h.get("disk_limit"):
+            return err("disk_limit", f"the submission wrote more than {self.disk_cap_mb} MB to its work dir")
         if h.get("result_limit"):
             return err("output_limit", "the submission returned far more data than expected")
         raw = reply.result

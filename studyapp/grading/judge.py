@@ -92,7 +92,7 @@ def parse_result(raw: bytes, n_cases: int) -> ChildResult:
             "traceback": _str(err.get("traceback", ""), 50_000),
             "stage": _str(err.get("stage", ""), 100) if isinstance(err.get("stage"), str) else "",
         }
-        if error["kind"] not in ("syntax_error", "exception", "memory_limit", "missing_function", "crashed"):
+        if error["kind"] not in ("syntax_error", "exception", "memory_limit", "missing_function", "crashed", "disk_limit"):
             raise MalformedResult("unknown error kind")
         return ChildResult(False, [], error)
     cases_raw = header.get("cases")

@@ -25,6 +25,32 @@ THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "BLIS_NUM_THREADS")
 
 
+DISK_CAP_MB = 64  # default total size of a run's work dir (sent as ``disk_cap_bytes``)
+LAYERS = ("pid_namespace", "net_namespace", "ipc_namespace", "mount_namespace", "landlock", "seccomp",
+          "uid_drop", "rlimits", "disk_cap")
+FAIL_VAR = "STUDYAPP_SANDBOX_FAIL"
+
+
+def forced_failures() -> list[str]:
+    """Layers a test asks the helper to treat as refused (``STUDYAPP_SANDBOX_FAIL=landlock,seccomp``)."""
+    return [name.strip() for name in os.environ.get(FAIL_VAR, "").split(",") if name.strip()]
+
+
+def sandbox_report(layers: Any, features: dict[str, Any], restarts: int) -> dict[str, Any]:
+    """The verdict's ``sandbox`` object: every layer of LAYERS with a status (``applied``,
+    ``unavailable``, ``failed``, ``disabled``; ``unknown`` when the run died before saying),
+    ``failed`` listing the refused ones, plus the detected features."""
+    layers = dict(layers) if isinstance(layers, dict) else {}
+    report = {}
+    for name in LAYERS + tuple(sorted(set(layers) - set(LAYERS))):
+        info = layers.get(name)
+        info = dict(info) if isinstance(info, dict) else {}
+        info["status"] = str(info.get("status", "unknown"))
+        report[name] = info
+    return {"layers": report, "failed": [n for n, i in report.items() if i["status"] == "failed"],
+            "features": features, "helper_restarts": restarts}
+
+
 class ZygoteDied(RuntimeError):
     """The helper process died or broke the protocol."""
 

@@ -1,12 +1,35 @@
 """The grading verdict and its JSON form."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES = ("passed", "failed", "error")
 ERROR_KINDS = ("syntax_error", "exception", "timeout", "memory_limit", "crashed", "output_limit",
-               "missing_function", "cancelled")
+               "missing_function", "cancelled", "disk_limit")
+
+
+STORED_STDOUT_CHARS = 64 * 1024
+"""How much of a run's printed output a verdict keeps (and the progress store stores)."""
+
+# C0/C1 controls (ANSI escapes start with ESC or CSI), bidi overrides, line/paragraph
+# separators and lone surrogates: whatever can redraw or reorder a terminal or a view.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every unsafe character shown as a visible escape (ESC as backslash-x1b):
+    learner output can neither colour, move the cursor nor overwrite a line."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
+
+
+def capped(text: str, limit: int = STORED_STDOUT_CHARS) -> str:
+    """At most ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit} more characters not kept)"
 
 
 @dataclass

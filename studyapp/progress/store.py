@@ -329,7 +329,9 @@ class Store:
         self.recovery_message: str | None = None
         self.recovered_to: Path | None = None
         self._lock = threading.RLock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self.path.exists():  # SQLite gives its -wal/-shm files the database file's mode
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._conn = self._open_checked()
         try:
             self._migrate()

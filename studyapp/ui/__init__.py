@@ -32,9 +32,13 @@ def create_main_window(data_dir: str | None = None, content_dirs: Sequence[str] 
     apply_appearance(settings)
 
     def start_grader():
-        from studyapp.grading import Grader
+        from studyapp.grading import BackendUnavailable, Grader
 
-        return Grader(library).start()
+        grader = Grader(library)
+        try:
+            return grader.start()
+        except BackendUnavailable:
+            return grader  # not started: each Grade retries and the code view says why it cannot run
 
     return MainWindow(library, store, settings_store, settings, grader_factory=start_grader,
                       image_dir=cache_dir() / "math", reload_library=lambda: load_library(dirs))

@@ -9,6 +9,7 @@ stops, and on every switch away, so nothing typed is lost.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import time
 from typing import Any
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.content.model import Exercise
+from studyapp.grading.verdict import printable
+from studyapp.grading.backend import BackendUnavailable
 from studyapp.ui.code_editor import CodeEditor
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.richtext import RichTextView
@@ -68,6 +71,22 @@ T = Catalog(
         "kind_output_limit": {"en": "too much printed output", "ja": "出力が多すぎます"},
         "kind_missing_function": {"en": "function not defined", "ja": "関数が定義されていません"},
         "kind_cancelled": {"en": "cancelled", "ja": "中止"},
+        "kind_disk_limit": {"en": "disk limit exceeded", "ja": "ディスク容量の上限を超えました"},
+        "sandbox_failed": {"en": "Some sandbox layers could not be applied on this computer: {layers}. "
+                                 "Your code still ran, with less isolation.",
+                           "ja": "このコンピュータでは一部のサンドボックス層を適用できませんでした: {layers}。"
+                                 "コードは隔離が弱い状態で実行されました。"},
+        "unavailable_no_backend": {
+            "en": "Code grading cannot start on this computer: no grading helper process could be started, "
+                  "so your code was not run. Your draft is saved.",
+            "ja": "このコンピュータではコードの採点を開始できません。採点用の補助プロセスを起動できなかったため、"
+                  "コードは実行されていません。下書きは保存されています。"},
+        "unavailable_forced_linux": {
+            "en": "Code grading cannot start: STUDYAPP_GRADER_BACKEND=linux asks for the Linux sandbox, which cannot "
+                  "run here. Unset it (or set it to auto) to use the portable grader. Your draft is saved.",
+            "ja": "コードの採点を開始できません。STUDYAPP_GRADER_BACKEND=linux により Linux 用サンドボックスが指定されていますが、"
+                  "この環境では動きません。この変数を削除するか auto にすると、ポータブル版の採点を使えます。下書きは保存されています。"},
+        "unavailable_details": {"en": "Technical details", "ja": "技術的な詳細"},
     },
 )
 
@@ -95,6 +114,7 @@ class CodeExerciseView(QWidget):
         self.reveal_policy = reveal_policy
         self.exercise: Exercise | None = None
         self.last_verdict: Any = None
+        self._sandbox_notice_shown = False
         self._run_id = 0
         self._running = False
         self._started_at = 0.0
@@ -304,6 +324,12 @@ class CodeExerciseView(QWidget):
             return
         exercise, source, verdict = payload
         self._set_running(False)
+        if isinstance(verdict, BackendUnavailable):
+            lang = self.language
+            self.verdict_view.set_markdown(f"**{T('error', lang)}**: {T('unavailable_' + verdict.reason, lang)}\n\n"
+                                           f"{T('unavailable_details', lang)}:\n\n```\n{verdict.detail}\n```")
+            self.graded.emit(None)
+            return
         if isinstance(verdict, Exception):
             self.verdict_view.set_markdown(f"**{T('error', self.language)}**: {html.escape(str(verdict))}")
             self.graded.emit(None)
@@ -330,7 +356,7 @@ class CodeExerciseView(QWidget):
         if verdict.cases:
             parts.append(T("cases", lang, passed=passed_cases, total=len(verdict.cases), ms=verdict.elapsed_ms))
         if error is not None and error.message:
-            parts.append(f"```\n{error.message}\n```")
+            parts.append(_fenced(error.message))
         first = next((c for c in verdict.cases if not c.passed), None)
         if first is not None and error is None:
             parts.append(f"**{T('first_mismatch', lang)}** ({first.name}): {first.message}")
@@ -343,16 +369,28 @@ class CodeExerciseView(QWidget):
                 if example.get(key) is not None:
                     parts.append(f"{T(key, lang)}:\n\n```\n{_format_values(example[key])}\n```")
         if verdict.stdout:
-            parts.append(f"#### {T('stdout', lang)}\n\n```\n{verdict.stdout}\n```")
+            parts.append(f"#### {T('stdout', lang)}\n\n{_fenced(verdict.stdout)}")
         if error is not None and error.traceback:
             title = T("traceback", lang, line=error.line) if error.line else T("traceback_plain", lang)
-            parts.append(f"#### {title}\n\n```\n{error.traceback}\n```")
+            parts.append(f"#### {title}\n\n{_fenced(error.traceback)}")
+        failed = (verdict.sandbox or {}).get("failed") or []
+        if failed and not self._sandbox_notice_shown:
+            self._sandbox_notice_shown = True  # once per view: the layers do not change between runs
+            parts.insert(1, "> ⚠ " + T("sandbox_failed", lang, layers=", ".join(failed)))
         if verdict.cases:
             parts.append(f"#### {T('all_cases', lang)}")
             parts.append("\n".join(f"- {'✔' if c.passed else '✘'} {c.name}" + (f": {c.message}" if c.message and not c.passed else "")
                                    for c in verdict.cases))
         self.verdict_view.set_markdown("\n\n".join(parts))
         self.editor.set_error_line(error.line if error is not None and error.line else None)
+
+
+def _fenced(text: str) -> str:
+    """Learner text as a code block it cannot close: control characters escaped, and a
+    fence longer than any run of backticks inside."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{printable(text)}\n{fence}"
 
 
 def _format_values(values: Any) -> str:

@@ -331,7 +331,8 @@ def test_unprivileged_path(unpriv_grader, name):
     assert d["status"] == status, d
     if kind:
         assert d["error"]["kind"] == kind, d
-    assert d["sandbox"]["namespaces"].get("user_namespace") and d["sandbox"]["namespaces"].get("pid_namespace"), d
+    layers = d["sandbox"]["layers"]
+    assert all(layers[n]["status"] == "applied" for n in ("user_namespace", "pid_namespace", "ipc_namespace")), d
     assert_still_works(unpriv_grader)
 
 

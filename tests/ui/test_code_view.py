@@ -113,3 +113,23 @@ def test_draft_survives_window_rebuild(qtbot, grader, library, store, recorder):
     second.editor.undo()
     assert second.editor.toPlainText() == "# my work in progress\n"
     second.close()
+
+
+def test_learner_output_is_shown_escaped(qtbot, view, library):
+    """Printed text cannot fake a verdict: escapes are visible, a fence in the output does not close the block."""
+    solution = library.exercise("gru_cell_forward").solution
+    fake = "print('\\x1b[2J\\x1b[32mPassed\\x1b[0m\\r')\nprint('```\\n**Passed**')\n"
+    grade_and_wait(qtbot, view, fake + solution)
+    text = view.findChild(object, "verdictText").toPlainText()
+    assert "\x1b" not in text and "\r" not in text
+    assert "\\x1b[32mPassed" in text and "**Passed**" in text  # shown literally, not rendered
+
+
+def test_a_failed_sandbox_layer_is_noticed_once(qtbot, view, library, monkeypatch):
+    monkeypatch.setenv("STUDYAPP_SANDBOX_FAIL", "landlock")
+    solution = library.exercise("gru_cell_forward").solution
+    verdict = grade_and_wait(qtbot, view, solution)
+    assert verdict.passed and verdict.sandbox["failed"] == ["landlock"]
+    assert "could not be applied on this computer: landlock" in view.findChild(object, "verdictText").toPlainText()
+    grade_and_wait(qtbot, view, solution)
+    assert "could not be applied" not in view.findChild(object, "verdictText").toPlainText()
