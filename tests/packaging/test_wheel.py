@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -42,15 +43,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             shutil.copy2(src, source / name)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP")}
     wheels = root / "dist"
-    built = _run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-w", str(wheels)], root, env)
+    build = [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-w", str(wheels)]
+    built = _run(build + ["--no-build-isolation"], root, env)  # offline, with this environment's setuptools
+    if built.returncode != 0:  # e.g. a venv whose setuptools is too old to build wheels: let pip fetch one
+        built = _run(build, root, env)
     assert built.returncode == 0, built.stderr
     (wheel,) = wheels.glob("studyapp-*.whl")
     target = root / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False, symlinks=os.name != "nt").create(target)
     bindir = target / ("Scripts" if os.name == "nt" else "bin")
     python = bindir / ("python.exe" if os.name == "nt" else "python")
-    done = _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)], root, env)
+    done = _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "--force-reinstall", str(wheel)], root, env)
     assert done.returncode == 0, done.stderr
+    # When the tests themselves run in a venv, --system-site-packages reaches only the base
+    # interpreter's packages: list this environment's site dirs too, after the venv's own so the
+    # installed wheel wins (their .pth files, e.g. an editable finder, are not processed). Written
+    # after the install, which pip would otherwise skip on seeing a studyapp there.
+    own_site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], root, env).stdout.strip())
+    here = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+    (own_site / "_test_parent_env.pth").write_text("".join(f"{path}\n" for path in here), encoding="utf-8")
     shutil.rmtree(source)  # the install must not need the build tree either
     work = root / "elsewhere"
     work.mkdir()
