@@ -13,11 +13,15 @@ import importlib
 import sys
 from typing import Sequence
 
+from studyapp import __version__
+
 COMMAND_MODULES: tuple[str, ...] = (
     "studyapp.content.commands",
     "studyapp.grading.commands",
     "studyapp.progress.commands",
     "studyapp.lab.commands",
+    "studyapp.content.anki_export",
+    "studyapp.desktop",
 )
 
 
@@ -35,6 +39,7 @@ def common_parser() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studyapp", description="RNN/LSTM/GRU study app: banks, grader, progress.")
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = common_parser()
     for name in COMMAND_MODULES:

@@ -6,6 +6,7 @@ portable installs never touch the real user directories.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -14,7 +15,13 @@ APP_NAME = "studyapp"
 
 
 def bundled_content_dir() -> Path:
-    """The ``content/`` folder shipped next to the package."""
+    """The bundled banks: the package data ``studyapp/_content`` of a wheel or regular install, else
+    the repository's top-level ``content/`` (a source checkout or an editable install, so authors
+    see their edits). The build copies ``content/`` into the package (``setup.py``).
+    """
+    packaged = resources.files(__package__ or APP_NAME) / "_content"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parent.parent / "content"
 
 

@@ -78,6 +78,19 @@ def from_ts(ts: float | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, timezone.utc)
 
 
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """Whether an error at open means a damaged file (rather than locked, busy, I/O, permission).
+
+    ``sqlite_errorcode`` exists from Python 3.11 on; before that the class tells the same:
+    the sqlite3 module raises ``OperationalError`` for busy/locked/I/O/open/read-only errors
+    and plain ``DatabaseError`` for corrupt / not-a-database files.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
 class StoreError(Exception):
     """A problem with the progress database that the UI should show."""
 
@@ -366,8 +379,7 @@ class Store:
                 if rows != [("ok",)]:
                     problem = "; ".join(str(r[0]) for r in rows[:5])
         except sqlite3.DatabaseError as exc:
-            code = getattr(exc, "sqlite_errorcode", None)
-            if code is not None and code & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            if not _is_damage(exc):
                 # locked / busy / I/O / permission: not damage -- never move a healthy file aside
                 if conn is not None:
                     conn.close()

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp import __version__
 from studyapp.content.model import Library
 from studyapp.progress.overview import section_progress
 from studyapp.progress.store import Store
+from studyapp.ui.desktop import platform_shortcut
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
@@ -86,6 +88,7 @@ T = Catalog(
         "imported": {"en": "Imported: {summary}", "ja": "インポートしました: {summary}"},
         "exported": {"en": "Progress exported to {path}", "ja": "学習記録を {path} に書き出しました"},
         "nothing_due": {"en": "Nothing is due right now.", "ja": "いま復習期限の問題はありません。"},
+        "about_version": {"en": "Version {version}", "ja": "バージョン {version}"},
         "about_text": {"en": "studyapp: quizzes, code exercises and spaced review for recurrent networks (E資格 Day 3).",
                        "ja": "studyapp: 再帰型ネットワーク（E資格 Day 3）のための問題演習・コード課題・間隔反復の学習アプリ。"},
     },
@@ -209,7 +212,7 @@ class MainWindow(QMainWindow):
         action.setObjectName(f"action_{key}")
         action.triggered.connect(slot)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcut(QKeySequence(platform_shortcut(shortcut) if isinstance(shortcut, str) else shortcut))
         self._actions[key] = action
         return action
 
@@ -538,7 +541,10 @@ class MainWindow(QMainWindow):
             self.retranslate(settings.language)
 
     def show_about(self) -> None:
-        QMessageBox.about(self, T("about", self.language), T("about_text", self.language))
+        QMessageBox.about(self, T("about", self.language), self.about_text())
+
+    def about_text(self) -> str:
+        return T("about_text", self.language) + "\n\n" + T("about_version", self.language, version=__version__)
 
     # --- state ---------------------------------------------------------------------------------
     def _restore_state(self) -> None:

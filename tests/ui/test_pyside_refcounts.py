@@ -6,6 +6,7 @@ makes an upgrade that brings the bug back fail loudly instead of crashing learne
 """
 import sys
 
+import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
@@ -14,6 +15,9 @@ class _Emitter(QObject):
     fired = Signal(int)
 
 
+# From 3.12 on None/True are immortal (PEP 683): a dropped reference can no longer free them and
+# their refcount is a fixed sentinel, so the leak is harmless there and pyproject.toml pins only < 3.12.
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None/True are immortal from Python 3.12 (PEP 683)")
 def test_signal_emit_and_setters_keep_singleton_refcounts(qtbot):
     emitter = _Emitter()
     received = []
