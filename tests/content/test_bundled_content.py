@@ -141,8 +141,6 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "rnn-handson-param-count": lambda: 2 * 16 + 16 * 16 + 16 * 1,
     # randint(2**8 / 2) draws 0..127, twice
     "rnn-handson-max-sum": lambda: 2 * (int(2**8 / 2) - 1),
-    # sigma'(0)
-    "bptt-sigmoid-grad-max-confirm": lambda: _sigmoid(0) * (1 - _sigmoid(0)),
     # LSTM gates (input, forget, output) minus GRU gates (reset, update)
     "gru-gate-count": lambda: len(("input", "forget", "output")) - len(("reset", "update")),
     # two directions of H = 128 concatenated
@@ -153,6 +151,12 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "word2vec-unigram-power": lambda: 0.1**0.75 / (0.9**0.75 + 0.1**0.75),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
+    # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
+    "gru-pytorch-param-count": lambda: 3 * (50 * 128 + 128 * 128 + 2 * 128),
+    # PyTorch layout minus course layout for GRU, H = 64: one extra bias of size H per block
+    "gru-pytorch-bias-difference": lambda: 3 * (2 * 64) - 3 * 64,
+    # PyTorch nn.LSTM(50, 128): 4 blocks, each D*H + H*H + two biases of size H
+    "lstm-pytorch-param-count": lambda: 4 * (50 * 128 + 128 * 128 + 2 * 128),
 }
 
 FIXED_NUMERIC_ITEMS = _by_kind("numeric", parameterized=False)
@@ -264,11 +268,9 @@ RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
     "sgd_update": (lambda v: (lambda w, lr, g: w - lr * g)(*_n(v, "w", "lr", "grad")), 0, 0),
     "bptt_scalar_delta": (lambda v: (lambda d, w, z: d * w * (1 - z * z))(*_n(v, "delta", "w", "z_prev")), 0, 0),
     "sigmoid_grad_value": (lambda v: _sigmoid(cc.number(v["x"])) * (1 - _sigmoid(cc.number(v["x"]))), 0, 0),
-    "sigmoid_grad_at": (lambda v: _sigmoid(cc.number(v["x"])) * (1 - _sigmoid(cc.number(v["x"]))), 0, 0),
     "tanh_grad_value": (lambda v: 1 - math.tanh(cc.number(v["x"])) ** 2, 0, 0),
     "vanishing_product_choices": (lambda v: 0.25 ** cc.number(v["T"]), 0, 1e-3),
     "vanishing_product": (lambda v: (lambda w, g, t: (abs(w) * g) ** t)(*_n(v, "w", "g", "T")), 0, 0),
-    "sigmoid_grad_chain": (lambda v: 0.25 ** cc.number(v["t"]), 0, 0),
     "lstm_cell_scalar": (lambda v: (lambda f, c, g, i: f * c + g * i)(*_n(v, "f", "c_prev", "g", "i")), 0, 0),
     "lstm_hidden_scalar": (lambda v: (lambda f, c, g, i, o: o * math.tanh(f * c + g * i))(*_n(v, "f", "c_prev", "g", "i", "o")), 0, 0),
     "lstm_param_count": (lambda v: 4 * _block(*_n(v, "d", "h")), 0, 0),
@@ -523,3 +525,13 @@ def content_summary() -> dict[str, Counter]:
             c["find_the_bug"] += i.material == "find_the_bug"
         out[bank.id] = c
     return out
+
+
+PARAMETERIZED_SINGLE = [i for i in PARAMETERIZED if i.kind == "single"]
+
+
+@pytest.mark.parametrize("item", PARAMETERIZED_SINGLE, ids=_ids(PARAMETERIZED_SINGLE))
+def test_parameterized_choices_never_collapse(item: Item) -> None:
+    """Every draw shows the same number of distinct choices: no parameter value lets two distractors coincide."""
+    counts = {len({c.text.get("en") for c in instantiate(item, seed).choices}) for seed in range(60)}
+    assert len(counts) == 1, f"{item.id}: the number of distinct choices varies over seeds: {sorted(counts)}"
