@@ -149,6 +149,8 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "seq2seq-onehot-zeros": lambda: 20000 - 1,
     # unigram (0.9, 0.1) ** 0.75, renormalized, rare word
     "word2vec-unigram-power": lambda: 0.1**0.75 / (0.9**0.75 + 0.1**0.75),
+    # tanh'(x) = 1 - tanh(x)^2 is largest at x = 0
+    "bptt-tanh-grad-max": lambda: max(1 - math.tanh(x / 100) ** 2 for x in range(-500, 501)),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
     # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
@@ -247,6 +249,20 @@ def _scaled_dot(v):
     return sum(a * b for a, b in zip(q, k)) / math.sqrt(4)
 
 
+def _three_step_grad(v) -> float:
+    """dL/dw for L = h_3, h_t = w h_{t-1} + u x_t, h_0 = 0, by finite differences on the forward pass."""
+    w, u, x1, x2 = _n(v, "w", "u", "x1", "x2")
+
+    def loss(w_: float) -> float:
+        h = 0.0
+        for x in (x1, x2, 0.0):  # x_3 enters only through u x_3, which does not depend on w
+            h = w_ * h + u * x
+        return h
+
+    eps = 1e-6
+    return (loss(w + eps) - loss(w - eps)) / (2 * eps)
+
+
 # generator id -> (formula on the instance's shown values, abs display tolerance, rel display tolerance)
 # The display tolerances only apply to single items, whose choices are shown rounded.
 RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
@@ -295,6 +311,26 @@ RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
     "attention_weight_t": (lambda v: _attention(v)[0][2], 0, 0),
     "attention_context_component": (lambda v: (lambda w, hs: sum(w[t] * hs[t][0] for t in range(3)))(*_attention(v)), 0, 0),
     "scaled_dot_product_score": (_scaled_dot, 0, 0),
+    "bptt_scalar_three_steps": (_three_step_grad, 0, 0),
+    "lstm_backward_dc_prev": (
+        lambda v: (lambda dh, dc, o, tc, f: (dc + dh * o * (1 - tc**2)) * f)(*_n(v, "dh", "dc", "o", "tc", "f")),
+        0,
+        0,
+    ),
+    "gru_step_with_reset": (
+        lambda v: (lambda x, hp, wx, wh, r, z: (1 - z) * hp + z * math.tanh(wx * x + wh * r * hp))(*_n(v, "x", "h_prev", "wx", "wh", "r", "z")),
+        0,
+        0,
+    ),
+    "truncated_bptt_stored": (lambda v: math.prod(_n(v, "n", "k", "h")), 0, 0),
+    "stacked_lstm_param_count": (lambda v: (lambda d, h: 4 * (d * h + h * h + h) + 4 * (h * h + h * h + h))(*_n(v, "d", "h")), 0, 0),
+    "bilstm_param_count": (lambda v: (lambda d, h: 2 * 4 * (d * h + h * h + h))(*_n(v, "d", "h")), 0, 0),
+    "beam_search_scored": (lambda v: math.prod(_n(v, "k", "v")), 0, 0),
+    "causal_mask_count": (lambda v: sum(range(int(cc.number(v["t"])))), 0, 0),
+    "multihead_head_dim": (lambda v: cc.number(v["d_model"]) / cc.number(v["heads"]), 0, 0),
+    "self_attention_score_count": (lambda v: cc.number(v["t"]) ** 2, 0, 0),
+    "perplexity_three_tokens": (lambda v: math.prod(_n(v, "p1", "p2", "p3")) ** (-1 / 3), 0, 0),
+    "bleu_brevity_penalty": (lambda v: (lambda c, r: 1.0 if c > r else math.exp(1 - r / c))(*_n(v, "c", "r")), 0, 0),
 }
 
 PARAMETERIZED = [i for i in ITEMS if i.parameterized]
