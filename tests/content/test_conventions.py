@@ -27,6 +27,8 @@ RECURRENT_COUNT_GENERATORS = {
     "gru_param_count",
     "lstm_gru_param_diff",
     "birnn_param_count",
+    "bilstm_param_count",
+    "stacked_lstm_param_count",
     "seq2seq_encoder_params",
 }
 _ONE_MINUS_Z = re.compile(r"\(1-z[_t']*\)")
@@ -72,6 +74,7 @@ def states_gru_update(prompt: str) -> bool:
 
 
 def states_bias_layout(prompt: str, lang: str) -> bool:
+    prompt = re.sub(r"\s+", " ", prompt)  # a statement may wrap over lines
     return bool((_BIAS_EN if lang == "en" else _BIAS_JA).search(prompt) or _BIAS_SHAPE.search(prompt))
 
 

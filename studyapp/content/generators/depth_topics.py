@@ -65,7 +65,7 @@ def stacked_lstm_param_count(p: Mapping[str, Any]) -> Generated:
     first, second = 4 * _lstm_block(d, h), 4 * _lstm_block(h, h)
     answer = first + second
     slips = (2 * first, first, first + 4 * (h * h + h), first + 4 * (2 * h * h))  # layer 2 fed D, one layer, no input weights, no bias
-    return Generated(answer=answer, distractors=_distinct(answer, slips, need=3), values={"first": first, "second": second})
+    return Generated(answer=answer, distractors=_distinct(answer, slips, need=4), values={"first": first, "second": second})
 
 
 @answer_function("bilstm_param_count")
