@@ -151,6 +151,8 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "word2vec-unigram-power": lambda: 0.1**0.75 / (0.9**0.75 + 0.1**0.75),
     # tanh'(x) = 1 - tanh(x)^2 is largest at x = 0
     "bptt-tanh-grad-max": lambda: max(1 - math.tanh(x / 100) ** 2 for x in range(-500, 501)),
+    # sinusoidal positional encoding, component 0 (i = 0) at position 1: sin(1 / 10000^0)
+    "attention-positional-encoding-value": lambda: math.sin(1 / 10000 ** (2 * 0 / 512)),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
     # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
