@@ -265,6 +265,12 @@ def _three_step_grad(v) -> float:
     return (loss(w + eps) - loss(w - eps)) / (2 * eps)
 
 
+def _clip_then_step(v) -> float:
+    g1, g2, theta, lr, w1 = _n(v, "g1", "g2", "theta", "lr", "w1")
+    scale = min(1.0, theta / math.sqrt(g1 * g1 + g2 * g2))
+    return w1 - lr * g1 * scale
+
+
 # generator id -> (formula on the instance's shown values, abs display tolerance, rel display tolerance)
 # The display tolerances only apply to single items, whose choices are shown rounded.
 RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
@@ -332,6 +338,22 @@ RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
     "multihead_head_dim": (lambda v: cc.number(v["d_model"]) / cc.number(v["heads"]), 0, 0),
     "self_attention_score_count": (lambda v: cc.number(v["t"]) ** 2, 0, 0),
     "perplexity_three_tokens": (lambda v: math.prod(_n(v, "p1", "p2", "p3")) ** (-1 / 3), 0, 0),
+    "lstm_two_step_cell": (
+        lambda v: (lambda c0, f1, i1, g1, f2, i2, g2: f2 * (f1 * c0 + i1 * g1) + i2 * g2)(*_n(v, "c0", "f1", "i1", "g1", "f2", "i2", "g2")),
+        0,
+        0,
+    ),
+    "clip_then_step": (_clip_then_step, 0, 0),
+    "steps_until_vanish": (lambda v: math.floor(cc.number(v["k"]) * math.log(10) / -math.log(cc.number(v["q"]))) + 1, 0, 0),
+    "multihead_param_count": (lambda v: (lambda d: 3 * d * d + 3 * d + d * d + d)(cc.number(v["d_model"])), 0, 0),
+    "general_score_2d": (
+        lambda v: (lambda h1, h2, a1, a2, w11, w12, w21, w22: h1 * w11 * a1 + h1 * w12 * a2 + h2 * w21 * a1 + h2 * w22 * a2)(
+            *_n(v, "h1", "h2", "a1", "a2", "w11", "w12", "w21", "w22")
+        ),
+        0,
+        0,
+    ),
+    "gru_pytorch_param_count": (lambda v: (lambda d, h: 3 * d * h + 3 * h * h + 6 * h)(*_n(v, "d", "h")), 0, 0),
     "bleu_brevity_penalty": (lambda v: (lambda c, r: 1.0 if c > r else math.exp(1 - r / c))(*_n(v, "c", "r")), 0, 0),
 }
 

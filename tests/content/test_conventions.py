@@ -29,6 +29,7 @@ RECURRENT_COUNT_GENERATORS = {
     "birnn_param_count",
     "bilstm_param_count",
     "stacked_lstm_param_count",
+    "gru_pytorch_param_count",
     "seq2seq_encoder_params",
 }
 _ONE_MINUS_Z = re.compile(r"\(1-z[_t']*\)")

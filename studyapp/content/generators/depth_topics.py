@@ -120,3 +120,54 @@ def bleu_brevity_penalty(p: Mapping[str, Any]) -> Generated:
     c, r = int(p["c"]), int(p["r"])
     answer = 1.0 if c > r else math.exp(1 - r / c)
     return Generated(answer=answer, values={"ratio": _fmt(r / c)})
+
+
+@answer_function("lstm_two_step_cell")
+def lstm_two_step_cell(p: Mapping[str, Any]) -> Generated:
+    """Two scalar LSTM cell updates: c1 = f1 c0 + i1 g1, c2 = f2 c1 + i2 g2."""
+    c0, f1, i1, g1, f2, i2, g2 = (float(p[k]) for k in ("c0", "f1", "i1", "g1", "f2", "i2", "g2"))
+    c1 = f1 * c0 + i1 * g1
+    return Generated(answer=f2 * c1 + i2 * g2, values={"c1": _fmt(c1)})
+
+
+@answer_function("clip_then_step")
+def clip_then_step(p: Mapping[str, Any]) -> Generated:
+    """Clip g = (g1, g2) by norm to theta, then one SGD step on w1: w1 - lr * g1_clipped."""
+    g1, g2, theta, lr, w1 = (float(p[k]) for k in ("g1", "g2", "theta", "lr", "w1"))
+    norm = math.hypot(g1, g2)
+    g1c = g1 * theta / norm if norm > theta else g1
+    return Generated(answer=w1 - lr * g1c, values={"norm": _fmt(norm), "g1c": _fmt(g1c)})
+
+
+@answer_function("steps_until_vanish")
+def steps_until_vanish(p: Mapping[str, Any]) -> Generated:
+    """Smallest T with q^T < 10^-k: T = floor(k ln 10 / -ln q) + 1."""
+    q, k = float(p["q"]), int(p["k"])
+    t = 1
+    while q**t >= 10.0**-k:
+        t += 1
+    return Generated(answer=t, values={"before": _fmt(q ** (t - 1), 6), "at": _fmt(q**t, 6)})
+
+
+@answer_function("multihead_param_count")
+def multihead_param_count(p: Mapping[str, Any]) -> Generated:
+    """W^Q, W^K, W^V (all heads together) and W^O, each d x d with a bias of size d."""
+    d = int(p["d_model"])
+    return Generated(answer=4 * (d * d + d), values={"one": d * d + d})
+
+
+@answer_function("general_score_2d")
+def general_score_2d(p: Mapping[str, Any]) -> Generated:
+    """Luong's general score h^T W a for 2-d vectors and a 2 x 2 matrix."""
+    h = (float(p["h1"]), float(p["h2"]))
+    a = (float(p["a1"]), float(p["a2"]))
+    w = ((float(p["w11"]), float(p["w12"])), (float(p["w21"]), float(p["w22"])))
+    wa = (w[0][0] * a[0] + w[0][1] * a[1], w[1][0] * a[0] + w[1][1] * a[1])
+    return Generated(answer=h[0] * wa[0] + h[1] * wa[1], values={"wa1": _fmt(wa[0]), "wa2": _fmt(wa[1]), "dot": _fmt(h[0] * a[0] + h[1] * a[1])})
+
+
+@answer_function("gru_pytorch_param_count")
+def gru_pytorch_param_count(p: Mapping[str, Any]) -> Generated:
+    """PyTorch's nn.GRU: 3 blocks, each D*H + H*H + two biases (b_ih, b_hh)."""
+    d, h = int(p["d"]), int(p["h"])
+    return Generated(answer=3 * (d * h + h * h + 2 * h), values={"course": 3 * (d * h + h * h + h), "extra": 3 * h})
