@@ -153,6 +153,14 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "bptt-tanh-grad-max": lambda: max(1 - math.tanh(x / 100) ** 2 for x in range(-500, 501)),
     # sinusoidal positional encoding, component 0 (i = 0) at position 1: sin(1 / 10000^0)
     "attention-positional-encoding-value": lambda: math.sin(1 / 10000 ** (2 * 0 / 512)),
+    # GRU: dL/da_z = dh * (h_hat - h_prev) * z (1 - z) with dh = 0.5, h_hat = 0.6, h_prev = -0.2, z = 0.3
+    "gru-update-gate-gradient": lambda: 0.5 * (0.6 - (-0.2)) * 0.3 * (1 - 0.3),
+    # cosine between (3, 4) and its value-clipped version (1, 1)
+    "clipping-value-direction-change": lambda: (3 * 1 + 4 * 1) / (math.hypot(3, 4) * math.hypot(1, 1)),
+    # negative sampling loss, s+ = 2, s- = (1, -1)
+    "word2vec-negative-sampling-loss": lambda: -math.log(_sigmoid(2)) - math.log(_sigmoid(-1)) - math.log(_sigmoid(1)),
+    # softmax over the visible scores (2, 1), first weight
+    "attention-masked-softmax-value": lambda: math.exp(2) / (math.exp(2) + math.exp(1)),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
     # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
