@@ -161,6 +161,10 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "word2vec-negative-sampling-loss": lambda: -math.log(_sigmoid(2)) - math.log(_sigmoid(-1)) - math.log(_sigmoid(1)),
     # softmax over the visible scores (2, 1), first weight
     "attention-masked-softmax-value": lambda: math.exp(2) / (math.exp(2) + math.exp(1)),
+    # delta through two tanh steps, w = 0.8, z_{t-1} = 0.5, z_{t-2} = -0.3
+    "bptt-two-step-tanh-delta": lambda: 1 * 0.8 * (1 - 0.5**2) * 0.8 * (1 - (-0.3) ** 2),
+    # CBOW: mean of (1, 2) and (3, 0), dot (1, 0.5)
+    "word2vec-cbow-score": lambda: sum(a * b for a, b in zip([(1 + 3) / 2, (2 + 0) / 2], [1, 0.5])),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
     # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
