@@ -230,3 +230,73 @@ class Exam:
             report = ExamReport(**{**report.__dict__, "uuid": rec.uuid})
         self._report = report
         return report
+
+
+# --- presets -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExamPreset:
+    """A ready-made mock exam: how many items, how long, and how much each bank weighs.
+
+    ``weights`` maps bank ids to relative weights; ``None`` means "in proportion to the banks' sizes".
+    The Day 3 weights are our estimate of the stage test's emphasis (RNN and BPTT, LSTM and seq2seq
+    carry most questions; the CNN review is not examined), not an official table.
+    """
+
+    id: str
+    count: int
+    duration_s: float
+    weights: dict[str, float] | None = None
+
+
+PRESETS: dict[str, ExamPreset] = {
+    "day3-full": ExamPreset(
+        "day3-full", count=40, duration_s=60 * 60.0,
+        weights={"rnn": 0.15, "bptt": 0.15, "lstm": 0.15, "gru": 0.1, "clipping": 0.05, "birnn": 0.05,
+                 "seq2seq": 0.15, "word2vec": 0.1, "attention": 0.1},
+    ),
+    "quick-10": ExamPreset("quick-10", count=10, duration_s=15 * 60.0),
+}
+
+
+def _largest_remainder(weights: dict[str, float], count: int, room: dict[str, int]) -> dict[str, int]:
+    """Integer quotas summing to ``count`` (if room allows), proportional to ``weights``, capped by ``room``."""
+    alloc = {k: 0 for k in weights}
+    active = {k: w for k, w in weights.items() if w > 0 and room.get(k, 0) > 0}
+    left = min(count, sum(room.get(k, 0) for k in active))
+    while left > 0 and active:
+        total = sum(active.values())
+        quotas = {k: left * w / total for k, w in active.items()}
+        step = {k: min(int(q), room[k] - alloc[k]) for k, q in quotas.items()}
+        for k in sorted(active, key=lambda k: -(quotas[k] - int(quotas[k]))):
+            if sum(step.values()) >= left:
+                break
+            if alloc[k] + step[k] < room[k]:
+                step[k] += 1
+        for k, n in step.items():
+            alloc[k] += n
+        left -= sum(step.values())
+        active = {k: w for k, w in active.items() if alloc[k] < room[k]}
+    return alloc
+
+
+def select_preset_items(library: "Library", preset: ExamPreset, *, seed: int = 0) -> list["Item"]:
+    """The items of ``preset``: bank quotas by weight (a full bank's share goes to the others), sections within a bank by size."""
+    if preset.weights is None:
+        return select_exam_items(library, count=preset.count, seed=seed)
+    sections_of: dict[str, list[str]] = {}
+    room: dict[str, int] = {}
+    for item in library.items():
+        if item.bank in preset.weights:
+            sections_of.setdefault(item.bank, [])
+            if item.section not in sections_of[item.bank]:
+                sections_of[item.bank].append(item.section)
+            room[item.bank] = room.get(item.bank, 0) + 1
+    alloc = _largest_remainder(preset.weights, preset.count, room)
+    chosen: list["Item"] = []
+    for k, bank in enumerate(sorted(alloc)):
+        if alloc[bank]:
+            chosen += select_exam_items(library, count=alloc[bank], sections=sections_of[bank], seed=seed * 1009 + k)
+    random.Random(seed).shuffle(chosen)
+    return chosen

@@ -141,8 +141,6 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "rnn-handson-param-count": lambda: 2 * 16 + 16 * 16 + 16 * 1,
     # randint(2**8 / 2) draws 0..127, twice
     "rnn-handson-max-sum": lambda: 2 * (int(2**8 / 2) - 1),
-    # sigma'(0)
-    "bptt-sigmoid-grad-max-confirm": lambda: _sigmoid(0) * (1 - _sigmoid(0)),
     # LSTM gates (input, forget, output) minus GRU gates (reset, update)
     "gru-gate-count": lambda: len(("input", "forget", "output")) - len(("reset", "update")),
     # two directions of H = 128 concatenated
@@ -151,8 +149,30 @@ FIXED_NUMERIC: dict[str, Callable[[], float]] = {
     "seq2seq-onehot-zeros": lambda: 20000 - 1,
     # unigram (0.9, 0.1) ** 0.75, renormalized, rare word
     "word2vec-unigram-power": lambda: 0.1**0.75 / (0.9**0.75 + 0.1**0.75),
+    # tanh'(x) = 1 - tanh(x)^2 is largest at x = 0
+    "bptt-tanh-grad-max": lambda: max(1 - math.tanh(x / 100) ** 2 for x in range(-500, 501)),
+    # sinusoidal positional encoding, component 0 (i = 0) at position 1: sin(1 / 10000^0)
+    "attention-positional-encoding-value": lambda: math.sin(1 / 10000 ** (2 * 0 / 512)),
+    # GRU: dL/da_z = dh * (h_hat - h_prev) * z (1 - z) with dh = 0.5, h_hat = 0.6, h_prev = -0.2, z = 0.3
+    "gru-update-gate-gradient": lambda: 0.5 * (0.6 - (-0.2)) * 0.3 * (1 - 0.3),
+    # cosine between (3, 4) and its value-clipped version (1, 1)
+    "clipping-value-direction-change": lambda: (3 * 1 + 4 * 1) / (math.hypot(3, 4) * math.hypot(1, 1)),
+    # negative sampling loss, s+ = 2, s- = (1, -1)
+    "word2vec-negative-sampling-loss": lambda: -math.log(_sigmoid(2)) - math.log(_sigmoid(-1)) - math.log(_sigmoid(1)),
+    # softmax over the visible scores (2, 1), first weight
+    "attention-masked-softmax-value": lambda: math.exp(2) / (math.exp(2) + math.exp(1)),
+    # delta through two tanh steps, w = 0.8, z_{t-1} = 0.5, z_{t-2} = -0.3
+    "bptt-two-step-tanh-delta": lambda: 1 * 0.8 * (1 - 0.5**2) * 0.8 * (1 - (-0.3) ** 2),
+    # CBOW: mean of (1, 2) and (3, 0), dot (1, 0.5)
+    "word2vec-cbow-score": lambda: sum(a * b for a, b in zip([(1 + 3) / 2, (2 + 0) / 2], [1, 0.5])),
     # weights of shape (N, T) = (32, 10)
     "attention-weights-count": lambda: 32 * 10,
+    # PyTorch nn.GRU(50, 128): 3 blocks, each D*H + H*H + two biases of size H
+    "gru-pytorch-param-count": lambda: 3 * (50 * 128 + 128 * 128 + 2 * 128),
+    # PyTorch layout minus course layout for GRU, H = 64: one extra bias of size H per block
+    "gru-pytorch-bias-difference": lambda: 3 * (2 * 64) - 3 * 64,
+    # PyTorch nn.LSTM(50, 128): 4 blocks, each D*H + H*H + two biases of size H
+    "lstm-pytorch-param-count": lambda: 4 * (50 * 128 + 128 * 128 + 2 * 128),
 }
 
 FIXED_NUMERIC_ITEMS = _by_kind("numeric", parameterized=False)
@@ -243,6 +263,26 @@ def _scaled_dot(v):
     return sum(a * b for a, b in zip(q, k)) / math.sqrt(4)
 
 
+def _three_step_grad(v) -> float:
+    """dL/dw for L = h_3, h_t = w h_{t-1} + u x_t, h_0 = 0, by finite differences on the forward pass."""
+    w, u, x1, x2 = _n(v, "w", "u", "x1", "x2")
+
+    def loss(w_: float) -> float:
+        h = 0.0
+        for x in (x1, x2, 0.0):  # x_3 enters only through u x_3, which does not depend on w
+            h = w_ * h + u * x
+        return h
+
+    eps = 1e-6
+    return (loss(w + eps) - loss(w - eps)) / (2 * eps)
+
+
+def _clip_then_step(v) -> float:
+    g1, g2, theta, lr, w1 = _n(v, "g1", "g2", "theta", "lr", "w1")
+    scale = min(1.0, theta / math.sqrt(g1 * g1 + g2 * g2))
+    return w1 - lr * g1 * scale
+
+
 # generator id -> (formula on the instance's shown values, abs display tolerance, rel display tolerance)
 # The display tolerances only apply to single items, whose choices are shown rounded.
 RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
@@ -264,11 +304,9 @@ RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
     "sgd_update": (lambda v: (lambda w, lr, g: w - lr * g)(*_n(v, "w", "lr", "grad")), 0, 0),
     "bptt_scalar_delta": (lambda v: (lambda d, w, z: d * w * (1 - z * z))(*_n(v, "delta", "w", "z_prev")), 0, 0),
     "sigmoid_grad_value": (lambda v: _sigmoid(cc.number(v["x"])) * (1 - _sigmoid(cc.number(v["x"]))), 0, 0),
-    "sigmoid_grad_at": (lambda v: _sigmoid(cc.number(v["x"])) * (1 - _sigmoid(cc.number(v["x"]))), 0, 0),
     "tanh_grad_value": (lambda v: 1 - math.tanh(cc.number(v["x"])) ** 2, 0, 0),
     "vanishing_product_choices": (lambda v: 0.25 ** cc.number(v["T"]), 0, 1e-3),
     "vanishing_product": (lambda v: (lambda w, g, t: (abs(w) * g) ** t)(*_n(v, "w", "g", "T")), 0, 0),
-    "sigmoid_grad_chain": (lambda v: 0.25 ** cc.number(v["t"]), 0, 0),
     "lstm_cell_scalar": (lambda v: (lambda f, c, g, i: f * c + g * i)(*_n(v, "f", "c_prev", "g", "i")), 0, 0),
     "lstm_hidden_scalar": (lambda v: (lambda f, c, g, i, o: o * math.tanh(f * c + g * i))(*_n(v, "f", "c_prev", "g", "i", "o")), 0, 0),
     "lstm_param_count": (lambda v: 4 * _block(*_n(v, "d", "h")), 0, 0),
@@ -293,6 +331,42 @@ RECOMPUTE: dict[str, tuple[Callable[[dict[str, str]], Any], float, float]] = {
     "attention_weight_t": (lambda v: _attention(v)[0][2], 0, 0),
     "attention_context_component": (lambda v: (lambda w, hs: sum(w[t] * hs[t][0] for t in range(3)))(*_attention(v)), 0, 0),
     "scaled_dot_product_score": (_scaled_dot, 0, 0),
+    "bptt_scalar_three_steps": (_three_step_grad, 0, 0),
+    "lstm_backward_dc_prev": (
+        lambda v: (lambda dh, dc, o, tc, f: (dc + dh * o * (1 - tc**2)) * f)(*_n(v, "dh", "dc", "o", "tc", "f")),
+        0,
+        0,
+    ),
+    "gru_step_with_reset": (
+        lambda v: (lambda x, hp, wx, wh, r, z: (1 - z) * hp + z * math.tanh(wx * x + wh * r * hp))(*_n(v, "x", "h_prev", "wx", "wh", "r", "z")),
+        0,
+        0,
+    ),
+    "truncated_bptt_stored": (lambda v: math.prod(_n(v, "n", "k", "h")), 0, 0),
+    "stacked_lstm_param_count": (lambda v: (lambda d, h: 4 * (d * h + h * h + h) + 4 * (h * h + h * h + h))(*_n(v, "d", "h")), 0, 0),
+    "bilstm_param_count": (lambda v: (lambda d, h: 2 * 4 * (d * h + h * h + h))(*_n(v, "d", "h")), 0, 0),
+    "beam_search_scored": (lambda v: math.prod(_n(v, "k", "v")), 0, 0),
+    "causal_mask_count": (lambda v: sum(range(int(cc.number(v["t"])))), 0, 0),
+    "multihead_head_dim": (lambda v: cc.number(v["d_model"]) / cc.number(v["heads"]), 0, 0),
+    "self_attention_score_count": (lambda v: cc.number(v["t"]) ** 2, 0, 0),
+    "perplexity_three_tokens": (lambda v: math.prod(_n(v, "p1", "p2", "p3")) ** (-1 / 3), 0, 0),
+    "lstm_two_step_cell": (
+        lambda v: (lambda c0, f1, i1, g1, f2, i2, g2: f2 * (f1 * c0 + i1 * g1) + i2 * g2)(*_n(v, "c0", "f1", "i1", "g1", "f2", "i2", "g2")),
+        0,
+        0,
+    ),
+    "clip_then_step": (_clip_then_step, 0, 0),
+    "steps_until_vanish": (lambda v: math.floor(cc.number(v["k"]) * math.log(10) / -math.log(cc.number(v["q"]))) + 1, 0, 0),
+    "multihead_param_count": (lambda v: (lambda d: 3 * d * d + 3 * d + d * d + d)(cc.number(v["d_model"])), 0, 0),
+    "general_score_2d": (
+        lambda v: (lambda h1, h2, a1, a2, w11, w12, w21, w22: h1 * w11 * a1 + h1 * w12 * a2 + h2 * w21 * a1 + h2 * w22 * a2)(
+            *_n(v, "h1", "h2", "a1", "a2", "w11", "w12", "w21", "w22")
+        ),
+        0,
+        0,
+    ),
+    "gru_pytorch_param_count": (lambda v: (lambda d, h: 3 * d * h + 3 * h * h + 6 * h)(*_n(v, "d", "h")), 0, 0),
+    "bleu_brevity_penalty": (lambda v: (lambda c, r: 1.0 if c > r else math.exp(1 - r / c))(*_n(v, "c", "r")), 0, 0),
 }
 
 PARAMETERIZED = [i for i in ITEMS if i.parameterized]
@@ -523,3 +597,13 @@ def content_summary() -> dict[str, Counter]:
             c["find_the_bug"] += i.material == "find_the_bug"
         out[bank.id] = c
     return out
+
+
+PARAMETERIZED_SINGLE = [i for i in PARAMETERIZED if i.kind == "single"]
+
+
+@pytest.mark.parametrize("item", PARAMETERIZED_SINGLE, ids=_ids(PARAMETERIZED_SINGLE))
+def test_parameterized_choices_never_collapse(item: Item) -> None:
+    """Every draw shows the same number of distinct choices: no parameter value lets two distractors coincide."""
+    counts = {len({c.text.get("en") for c in instantiate(item, seed).choices}) for seed in range(60)}
+    assert len(counts) == 1, f"{item.id}: the number of distinct choices varies over seeds: {sorted(counts)}"

@@ -13,23 +13,13 @@ from typing import Any, Mapping, Sequence
 
 from studyapp.content.generators.registry import Generated, Reject, answer_function
 from studyapp.content.generators.common import distinct as _distinct
+from studyapp.content.generators.common import latex_scientific as _sci
 from studyapp.content.generators.common import short_decimal
 from studyapp.content.generators.common import sigmoid as _sigmoid
 
 
 def _fmt(x: float, digits: int = 3) -> str:
     return short_decimal(x, digits)
-
-
-def _sci(x: float) -> str:
-    """LaTeX scientific notation with 4 significant digits, e.g. 9.537 \\times 10^{-7}."""
-    if x == 0:
-        return "0"
-    exponent = int(math.floor(math.log10(abs(x))))
-    if -3 <= exponent <= 3:
-        return f"{x:.4g}"
-    mantissa = x / 10**exponent
-    return f"{mantissa:.4g} \\times 10^{{{exponent}}}"
 
 
 # --- parameter counts -------------------------------------------------------
@@ -111,7 +101,7 @@ def gru_candidate_width(p: Mapping[str, Any]) -> Generated:
     """Columns of concat([r⊙h_prev, x]): H + D (rows of w_c)."""
     d, h = int(p["d"]), int(p["h"])
     answer = d + h
-    distractors = _distinct(answer, (h, d, 2 * h, d + 2 * h))
+    distractors = _distinct(answer, (h, d, 2 * h, d + 2 * h), need=4)
     return Generated(answer=answer, distractors=distractors, values={})
 
 
@@ -166,22 +156,6 @@ def gru_update_scalar(p: Mapping[str, Any]) -> Generated:
             "swapped": _fmt(swapped, 4),
         },
     )
-
-
-@answer_function("sigmoid_grad_chain")
-def sigmoid_grad_chain(p: Mapping[str, Any]) -> Generated:
-    """Upper bound of a product of T sigmoid derivatives: 0.25^T."""
-    t = int(p["t"])
-    answer = 0.25**t
-    return Generated(answer=answer, values={"bound": _sci(answer)})
-
-
-@answer_function("sigmoid_grad_at")
-def sigmoid_grad_at(p: Mapping[str, Any]) -> Generated:
-    """σ'(x) = σ(x)(1 - σ(x)) at a drawn x."""
-    x = float(p["x"])
-    s = _sigmoid(x)
-    return Generated(answer=round(s * (1.0 - s), 4), values={"s": _fmt(s, 4), "ds": _fmt(s * (1.0 - s), 4)})
 
 
 # --- gradient clipping ------------------------------------------------------
@@ -262,6 +236,7 @@ def clip_vector_choice(p: Mapping[str, Any]) -> Generated:
             _vec(by_value),  # clipped each component by value
             _vec([a / norm for a in g]),  # normalized to unit length, forgot the threshold
             _vec([a * norm / threshold for a in g]),  # inverted rate
+            _vec([a * threshold / norm**2 for a in g]),  # divided by the squared norm (forgot the square root)
         ),
     )
     return Generated(answer=answer, distractors=distractors[:4], values=_clip_values(g, norm, threshold))

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from studyapp.content.generators.registry import Generated, Reject, answer_function
 from studyapp.content.generators.common import distinct as _distinct
+from studyapp.content.generators.common import latex_scientific
 from studyapp.content.generators.common import short_decimal
 from studyapp.content.generators.common import sigmoid as _sigmoid
 
@@ -121,7 +122,7 @@ def rnn_param_count_choices(p: Mapping[str, Any]) -> Generated:
         total - k["w_rec"] + h,           # W taken as a diagonal (H instead of H²)
         d * h + h * o + h + o + d * d,    # W sized D×D instead of H×H
     ]
-    return Generated(answer=total, distractors=_distinct(total, candidates), values={**k, "total": total})
+    return Generated(answer=total, distractors=_distinct(total, candidates, need=4), values={**k, "total": total})
 
 
 @answer_function("rnn_madds_per_step")
@@ -148,7 +149,7 @@ def init_std_choices(p: Mapping[str, Any]) -> Generated:
     r = lambda x: round(x, 4)  # noqa: E731
     return Generated(
         answer=r(answer),
-        distractors=_distinct(r(answer), [r(c) for c in candidates]),
+        distractors=_distinct(r(answer), [r(c) for c in candidates], need=4),
         values={"xavier": _fmt(xavier), "he": _fmt(he)},
     )
 
@@ -184,7 +185,9 @@ def vanishing_product_choices(p: Mapping[str, Any]) -> Generated:
     answer = 0.25**t
     candidates = [0.25 * t, 0.5**t, 0.25 ** (t - 1), 0.25]  # summed, σ(0) as base, one factor short, one factor only
     fmt = lambda x: float(f"{x:.6g}")  # noqa: E731
-    return Generated(answer=fmt(answer), distractors=_distinct(fmt(answer), [fmt(c) for c in candidates]))
+    return Generated(
+        answer=fmt(answer), distractors=_distinct(fmt(answer), [fmt(c) for c in candidates]), values={"bound": latex_scientific(answer)}
+    )
 
 
 @answer_function("vanishing_product")
@@ -192,7 +195,7 @@ def vanishing_product(p: Mapping[str, Any]) -> Generated:
     """δ shrinks by |w|·f'(u) per step: after T steps the factor is (|w|·g)^T."""
     factor = abs(p["w"]) * p["g"]
     answer = factor ** p["T"]
-    return Generated(answer=answer, values={"factor": _fmt(factor, 6), "result": f"{answer:.4g}"})
+    return Generated(answer=answer, values={"factor": _fmt(factor, 6), "result": latex_scientific(answer)})
 
 
 @answer_function("bptt_scalar_delta")

@@ -139,7 +139,7 @@ def w2v_embedding_memory(p: Mapping[str, Any]) -> Generated:
             mb(count),  # one byte per number
             mb(count * 8),  # float64
             mb(count * 32),  # counted bits, not bytes
-            mb(count * 4 * 2),  # added W_out although only W_in was asked
+            mb(count * 2),  # float16 (2 bytes)
         ),
     )
     return Generated(
@@ -212,7 +212,7 @@ def softmax_max_weight_choice(p: Mapping[str, Any]) -> Generated:
     ]
     if s1 + s2 > 0 and s1 >= 0:
         slips.insert(0, round(s1 / (s1 + s2), 3))  # normalized without exp
-    distractors = _distinct(answer, slips)
+    distractors = _distinct(answer, slips, need=4)
     return Generated(
         answer=answer,
         distractors=distractors[:4],
