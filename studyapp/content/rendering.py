@@ -68,15 +68,39 @@ def mathtext_source(tex: str) -> str:
 _render_lock = threading.Lock()  # matplotlib's text machinery is not thread-safe
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A typeset formula: a transparent PNG whose baseline is its vertical centre.
+
+    Centring the baseline lets a rich-text view align the image with
+    ``vertical-align: middle`` and still have it sit on the text baseline,
+    whatever the formula's depth. ``width``/``height`` are in device pixels;
+    divide by ``ratio`` for the logical size at which to show it.
+    """
+
+    png: bytes
+    width: int
+    height: int
+    ratio: float
+
+
+def _rgba(mask, color: str):
+    """Colour + coverage mask -> RGBA array: the pixels outside the glyphs stay fully transparent."""
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    return np.dstack([np.full(mask.shape, round(255 * c), np.uint8) for c in to_rgb(color)] + [mask])
+
+
 @lru_cache(maxsize=4096)
-def typeset(tex: str, size: float = 11.0, color: str = "#202020", dpi: int = 96) -> bytes | None:
-    """PNG bytes of a formula typeset by mathtext, or ``None`` if it cannot be typeset."""
-    from matplotlib.mathtext import math_to_image
-
+def typeset_formula(tex: str, size: float = 11.0, color: str = "#202020", dpi: int = 96) -> Formula | None:
+    """Typeset ``tex`` with mathtext's raster backend (no figure, no background), or ``None``."""
     import matplotlib
+    import numpy as np
     from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+    from PIL import Image
 
-    buffer = io.BytesIO()
     needs_cjk = any(ord(ch) > 0x2E7F for ch in tex)  # Japanese inside \text{...}
     cjk = cjk_font_name()
     if needs_cjk and cjk is None:
@@ -85,10 +109,32 @@ def typeset(tex: str, size: float = 11.0, color: str = "#202020", dpi: int = 96)
           "mathtext.bf": "DejaVu Sans:bold", "mathtext.sf": "DejaVu Sans", "mathtext.cal": "DejaVu Sans", "mathtext.tt": "DejaVu Sans Mono"} if needs_cjk else {}
     with _render_lock, matplotlib.rc_context(rc):
         try:
-            math_to_image(f"${mathtext_source(tex)}$", buffer, prop=FontProperties(size=size), dpi=dpi, format="png", color=color)
+            parsed = MathTextParser("agg").parse(f"${mathtext_source(tex)}$", dpi=dpi, prop=FontProperties(size=size))
         except Exception:  # mathtext raises ValueError/ParseException variants on unsupported TeX
             return None
-    return buffer.getvalue()
+    mask = np.asarray(parsed.image, dtype=np.uint8)
+    depth = int(round(parsed.depth))
+    above = mask.shape[0] - depth
+    pad_top, pad_bottom = max(0, depth - above), max(0, above - depth)
+    mask = np.pad(mask, ((pad_top + 1, pad_bottom + 1), (1, 1)))
+    buffer = io.BytesIO()
+    Image.fromarray(_rgba(mask, color), "RGBA").save(buffer, format="PNG")
+    return Formula(buffer.getvalue(), mask.shape[1], mask.shape[0], dpi / 96)
+
+
+def typeset(tex: str, size: float = 11.0, color: str = "#202020", dpi: int = 96) -> bytes | None:
+    """PNG bytes of a formula typeset by mathtext, or ``None`` if it cannot be typeset."""
+    formula = typeset_formula(tex, size, color, dpi)
+    return formula.png if formula else None
+
+
+def warm_up() -> float:
+    """Typeset one formula (imports mathtext, loads its fonts); seconds taken. Run off the UI thread."""
+    import time
+
+    start = time.perf_counter()
+    typeset_formula(r"h_t=\tanh(W x_t + b)", 11.0, "#000000", 96)
+    return time.perf_counter() - start
 
 
 @lru_cache(maxsize=1)
@@ -147,12 +193,12 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
 
     def math_html(tex: str, display: bool) -> str:
         rendered.formulas.append(tex)
-        png = typeset(tex, size * (1.15 if display else 1.0), color, dpi)
-        if png is None:
+        formula = typeset_formula(tex, size * (1.15 if display else 1.0), color, dpi)
+        if formula is None:
             code = f"<code>{html.escape(tex)}</code>"
             return f"<p align='center'>{code}</p>" if display else code
         key = hashlib.sha1(f"{tex}|{size}|{color}|{display}|{dpi}".encode()).hexdigest()[:16]
-        rendered.images[key] = png
+        rendered.images[key] = png = formula.png
         src = f"math:{key}"
         if image_dir is not None:
             path = image_dir / f"{key}.png"
@@ -160,7 +206,9 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
                 image_dir.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(png)
             src = path.as_posix()
-        img = f"<img src='{src}' alt='{html.escape(tex, quote=True)}' style='vertical-align: middle'>"
+        width, height = round(formula.width / formula.ratio), round(formula.height / formula.ratio)
+        img = (f"<img src='{src}' width='{width}' height='{height}' alt='{html.escape(tex, quote=True)}'"
+               " style='vertical-align: middle'>")
         return f"<p align='center'>{img}</p>" if display else img
 
     rules = md.renderer.rules
@@ -168,10 +216,43 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
     rules["math_inline_double"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block_label"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
+    rules["softbreak"] = lambda tokens, idx, options, env: soft_break(tokens, idx)
     rendered.html = md.render(md_text).strip()
     if inline and rendered.html.startswith("<p>") and rendered.html.endswith("</p>") and rendered.html.count("<p>") == 1:
         rendered.html = rendered.html[3:-4]
     return rendered
+
+
+def _is_cjk(ch: str) -> bool:
+    """Kana, CJK ideographs and full-width punctuation: scripts written without spaces."""
+    code = ord(ch)
+    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def soft_break(tokens, idx: int) -> str:
+    """A source line break inside a paragraph: a space between Latin words, nothing next to Japanese.
+
+    Japanese is set without inter-word spaces, so a break authored in the
+    middle of a sentence must vanish; between Japanese and Latin text it
+    becomes a thin space, the gap Japanese typesetting puts there.
+    """
+    before = tokens[idx - 1].content[-1:] if idx > 0 and tokens[idx - 1].type == "text" else ""
+    after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" else ""
+    return line_joint(before, after) if before and after else "\n"
+
+
+def line_joint(before: str, after: str) -> str:
+    """What a line break between the characters ``before`` and ``after`` reads as."""
+    return (" ", "\u2009", "")[_is_cjk(before) + _is_cjk(after)]
+
+
+def join_lines(text: str) -> str:
+    """Text on one line: breaks become :func:`line_joint`, runs of spaces one space."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = lines[0] if lines else ""
+    for line in lines[1:]:
+        joined += line_joint(joined[-1], line[0]) + line
+    return " ".join(joined.split(" ")).replace("  ", " ")
 
 
 def formulas_in(md_text: str) -> list[str]:

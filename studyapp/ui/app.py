@@ -25,6 +25,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("studyapp")
     window = create_main_window(args.data_dir, args.content, args.language)
     window.show()
+    from PySide6.QtCore import QTimer
+
+    from studyapp.ui.mathimage import warm_up_in_background
+
+    QTimer.singleShot(300, warm_up_in_background)  # after the first paint: mathtext's import must not delay start-up
     code = app.exec()
     window.store.close()
     return code
