@@ -233,8 +233,8 @@ def soft_break(tokens, idx: int) -> str:
     """A source line break inside a paragraph: a space between Latin words, nothing next to Japanese.
 
     Japanese is set without inter-word spaces, so a break authored in the
-    middle of a sentence must vanish; between Japanese and Latin text it
-    becomes a thin space, the gap Japanese typesetting puts there.
+    middle of a sentence must vanish, and so between Japanese and Latin text
+    (a thin space would do, but Qt's HTML reader turns it into a full one).
     """
     before = tokens[idx - 1].content[-1:] if idx > 0 and tokens[idx - 1].type == "text" else ""
     after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) and tokens[idx + 1].type == "text" else ""
@@ -243,7 +243,7 @@ def soft_break(tokens, idx: int) -> str:
 
 def line_joint(before: str, after: str) -> str:
     """What a line break between the characters ``before`` and ``after`` reads as."""
-    return (" ", "\u2009", "")[_is_cjk(before) + _is_cjk(after)]
+    return "" if _is_cjk(before) or _is_cjk(after) else " "
 
 
 def join_lines(text: str) -> str:
