@@ -14,7 +14,7 @@ def test_soft_break_between_japanese_renders_as_nothing(qtbot):
     text = view.toPlainText()
     assert "そのものを更新する" in text and "使う前の" in text
     assert "GRUでは" in text  # Latin next to Japanese: no word space either
-    assert render_markdown("English\nwords").html == "<p>English\nwords</p>"  # between Latin words the break stays a space
+    assert render_markdown("English\nwords").html == "<p>English words</p>"  # between Latin words the break stays a space
 
 
 def test_no_line_starts_with_closing_punctuation(qtbot):
