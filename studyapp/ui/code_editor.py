@@ -17,15 +17,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from pygments.lexers import PythonLexer
-from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Token
 
 INDENT = "    "
 
 # Token colours for a light and a dark background (Pygments token types).
 _LIGHT = {Keyword: "#0033b3", Name.Builtin: "#7a3e9d", Name.Function: "#00627a", Name.Class: "#00627a",
-          String: "#067d17", Number: "#1750eb", Comment: "#8c8c8c", Operator: "#444444", Name.Decorator: "#9e880d"}
+          String: "#067d17", Number: "#1750eb", Comment: "#8c8c8c", Operator: "#444444", Name.Decorator: "#9e880d",
+          Name: "#1f1f1f", Punctuation: "#444444"}
 _DARK = {Keyword: "#cc7832", Name.Builtin: "#b39ddb", Name.Function: "#ffc66d", Name.Class: "#ffc66d",
-         String: "#6a8759", Number: "#6897bb", Comment: "#808080", Operator: "#cccccc", Name.Decorator: "#bbb529"}
+         String: "#6a8759", Number: "#6897bb", Comment: "#808080", Operator: "#cccccc", Name.Decorator: "#bbb529",
+         Name: "#d4d4d4", Punctuation: "#cccccc"}
 
 
 class PythonHighlighter(QSyntaxHighlighter):
@@ -36,7 +38,7 @@ class PythonHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._lexer = PythonLexer(stripnl=False, ensurenl=False)
         self._spans: list[tuple[int, int, QTextCharFormat]] = []
-        self._revision = -1
+        self._lexed: str | None = None  # the text the spans were computed for
         self.set_dark(dark)
 
     def set_dark(self, dark: bool) -> None:
@@ -49,7 +51,7 @@ class PythonHighlighter(QSyntaxHighlighter):
             if token is Comment:
                 fmt.setFontItalic(True)
             self._formats[token] = fmt
-        self._revision = -1
+        self._lexed = None
         self.rehighlight()
 
     def _format_for(self, token: object) -> QTextCharFormat | None:
@@ -59,26 +61,31 @@ class PythonHighlighter(QSyntaxHighlighter):
             token = token.parent  # type: ignore[attr-defined]
         return None
 
-    def _relex(self) -> None:
-        text = self.document().toPlainText()
+    def _relex(self, text: str) -> None:
         self._spans = []
         for offset, token, value in self._lexer.get_tokens_unprocessed(text):
             fmt = self._format_for(token)
             if fmt is not None and value:
                 self._spans.append((offset, len(value), fmt))
-        self._revision = self.document().revision()
+        self._lexed = text
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        if self._revision != self.document().revision():
-            self._relex()
+        # Keyed on the text, not document.revision(): setPlainText (loading a starter, a draft or
+        # a solution) can leave the revision where it was, and the loaded code stayed uncoloured.
+        whole = self.document().toPlainText()
+        if whole != self._lexed:
+            self._relex(whole)
         start = self.currentBlock().position()
         end = start + len(text)
+        open_at_end = 0
         for offset, length, fmt in self._spans:
             if offset >= end:
                 break
             if offset + length > start:
                 begin = max(offset, start)
                 self.setFormat(begin - start, min(offset + length, end) - begin, fmt)
+                open_at_end = int(offset + length > end)  # a string running on: the next block must be redone
+        self.setCurrentBlockState(open_at_end)
 
 
 class _LineNumbers(QWidget):
