@@ -21,6 +21,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from studyapp.content.codehtml import code_html
+
 # mathtext speaks a subset of TeX: rewrite the common commands it lacks.
 _TEX_REWRITES = [
     (re.compile(r"\\(?:text|textrm|operatorname|mathrm)\s*\{([^{}]*)\}"), r"\\mathrm{\1}"),
@@ -216,6 +218,8 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
     rules["math_inline_double"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block_label"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
+    rules["fence"] = lambda tokens, idx, options, env: code_html(tokens[idx].content, tokens[idx].info.strip(), color)
+    rules["code_block"] = lambda tokens, idx, options, env: code_html(tokens[idx].content, "python", color)
     rules["softbreak"] = lambda tokens, idx, options, env: soft_break(tokens, idx)
     rendered.html = md.render(md_text).strip()
     if inline and rendered.html.startswith("<p>") and rendered.html.endswith("</p>") and rendered.html.count("<p>") == 1:

@@ -17,18 +17,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from pygments.lexers import PythonLexer
-from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Token
+from pygments.token import Comment, Keyword
+
+from studyapp.content.codehtml import DARK, LIGHT, colour_of
 
 INDENT = "    "
-
-# Token colours for a light and a dark background (Pygments token types).
-_LIGHT = {Keyword: "#0033b3", Name.Builtin: "#7a3e9d", Name.Function: "#00627a", Name.Class: "#00627a",
-          String: "#067d17", Number: "#1750eb", Comment: "#8c8c8c", Operator: "#444444", Name.Decorator: "#9e880d",
-          Name: "#1f1f1f", Punctuation: "#444444"}
-_DARK = {Keyword: "#cc7832", Name.Builtin: "#b39ddb", Name.Function: "#ffc66d", Name.Class: "#ffc66d",
-         String: "#6a8759", Number: "#6897bb", Comment: "#808080", Operator: "#cccccc", Name.Decorator: "#bbb529",
-         Name: "#d4d4d4", Punctuation: "#cccccc"}
-
 
 class PythonHighlighter(QSyntaxHighlighter):
     """Lexes the whole document with Pygments (cheap for exercise-sized code) so
@@ -43,7 +36,7 @@ class PythonHighlighter(QSyntaxHighlighter):
 
     def set_dark(self, dark: bool) -> None:
         self._formats: dict[object, QTextCharFormat] = {}
-        for token, color in (_DARK if dark else _LIGHT).items():
+        for token, color in (DARK if dark else LIGHT).items():
             fmt = QTextCharFormat()
             fmt.setForeground(QColor(color))
             if token in (Keyword,):
@@ -55,11 +48,7 @@ class PythonHighlighter(QSyntaxHighlighter):
         self.rehighlight()
 
     def _format_for(self, token: object) -> QTextCharFormat | None:
-        while token is not Token and token is not None:
-            if token in self._formats:
-                return self._formats[token]
-            token = token.parent  # type: ignore[attr-defined]
-        return None
+        return colour_of(token, self._formats)
 
     def _relex(self, text: str) -> None:
         self._spans = []

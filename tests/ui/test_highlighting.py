@@ -40,3 +40,12 @@ def test_a_string_opened_above_recolours_the_lines_below(qtbot):
     third = editor.document().findBlockByNumber(3)  # "z = 3", now inside the string
     colors = {f.format.foreground().color().name() for f in third.layout().formats()}
     assert colors == {QColor("#067d17").name()}
+
+
+@pytest.mark.parametrize("text_color, keyword", [("#202020", "#0033b3"), ("#e8eaed", "#cc7832")])
+def test_code_in_an_explanation_is_coloured_and_numbered(qtbot, text_color, keyword):
+    from studyapp.content.rendering import render_markdown
+
+    html = render_markdown("See:\n\n```python\ndef f(x):\n    return x\n\nz = 1\n```\n", color=text_color).html
+    assert f"<span style='color:{keyword}'>def</span>" in html and f"<span style='color:{keyword}'>return</span>" in html
+    assert ">1  </span>" in html and ">4  </span>" in html
