@@ -140,6 +140,13 @@ class CodeExerciseView(QWidget):
         splitter.addWidget(self.statement)
         splitter.addWidget(right)
         splitter.setSizes([420, 680])
+        # The statement keeps a readable width (its display math scrolls) and can be dragged shut.
+        self.statement.setMinimumWidth(260)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setCollapsible(0, True)
+        splitter.setCollapsible(1, False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
