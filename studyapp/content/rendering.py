@@ -72,12 +72,9 @@ _render_lock = threading.Lock()  # matplotlib's text machinery is not thread-saf
 
 @dataclass(frozen=True)
 class Formula:
-    """A typeset formula: a transparent PNG whose baseline is its vertical centre.
-
-    Centring the baseline lets a rich-text view align the image with
-    ``vertical-align: middle`` and still have it sit on the text baseline,
-    whatever the formula's depth. ``width``/``height`` are in device pixels;
-    divide by ``ratio`` for the logical size at which to show it.
+    """A typeset formula: a transparent PNG padded so that, shown with ``vertical-align: middle``,
+    its baseline lands on the text baseline whatever the formula's depth. ``width``/``height`` are
+    in device pixels; divide by ``ratio`` for the logical size at which to show it.
     """
 
     png: bytes
@@ -115,9 +112,12 @@ def typeset_formula(tex: str, size: float = 11.0, color: str = "#202020", dpi: i
         except Exception:  # mathtext raises ValueError/ParseException variants on unsupported TeX
             return None
     mask = np.asarray(parsed.image, dtype=np.uint8)
-    depth = int(round(parsed.depth))
-    above = mask.shape[0] - depth
-    pad_top, pad_bottom = max(0, depth - above), max(0, above - depth)
+    below = int(round(parsed.depth)) + 1  # the raster keeps one padding row under the reported depth (measured)
+    above = mask.shape[0] - below
+    # Qt centres a vertical-align: middle image a quarter x-height above the text baseline
+    # (DejaVu Sans x-height: 0.55 em of the text, which is size / 1.1): put the formula's baseline there.
+    lift = 2 * round(0.55 * size / 1.1 * dpi / 72 / 4)
+    pad_top, pad_bottom = max(0, below + lift - above), max(0, above - below - lift)
     mask = np.pad(mask, ((pad_top + 1, pad_bottom + 1), (1, 1)))
     buffer = io.BytesIO()
     Image.fromarray(_rgba(mask, color), "RGBA").save(buffer, format="PNG")

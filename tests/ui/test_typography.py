@@ -35,3 +35,32 @@ def test_no_line_starts_with_closing_punctuation(qtbot):
         block = block.next()
     assert len(starts) > 5
     assert not [s for s in starts if s in "。、」）"], starts
+
+
+def _bottom_ink_row(image, columns) -> int:
+    return max(y for y in range(image.height()) if any(image.pixelColor(x, y).lightness() < 110 for x in columns))
+
+
+def test_inline_formula_sits_on_the_text_baseline(qtbot):
+    """``nnnn $n...$``: the formula's leading n ends on the same row as the text's n, whatever follows it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    for formula in ("n", "n_t", "n^2", r"n \frac{a}{b}", r"n \sum_{z=0}^{T} x"):
+        view = RichTextView()
+        qtbot.addWidget(view)
+        palette = view.palette()
+        palette.setColor(QPalette.ColorRole.Text, QColor("#000000"))
+        view.setPalette(palette)
+        palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+        view.setPalette(palette)
+        view.resize(400, 120)
+        view.show()
+        view.set_markdown(f"nnnn ${formula}$")
+        qtbot.wait(1)
+        image = view.viewport().grab().toImage()
+        margin = round(view.document().documentMargin())
+        start = margin + view.fontMetrics().horizontalAdvance("nnnn ")
+        text_bottom = _bottom_ink_row(image, range(margin, start - 6))
+        inked = [x for x in range(start - 2, image.width()) if any(image.pixelColor(x, y).lightness() < 110 for y in range(image.height()))]
+        formula_bottom = _bottom_ink_row(image, range(inked[0], inked[0] + 3))
+        assert abs(formula_bottom - text_bottom) <= 1, (formula, formula_bottom, text_bottom)
