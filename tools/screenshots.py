@@ -104,9 +104,13 @@ def main() -> int:
             window.show()
             settle(app)
             shot(window, "main", language)
-            # Math: a cloze whose drop-downs hold formulas, one opened.
+            # Math: a cloze whose drop-downs hold formulas, one with a formula chosen.
             window.open_item("bptt-update-cloze")
             settle(app)
+            from PySide6.QtWidgets import QComboBox
+
+            for combo in window.quiz.findChildren(QComboBox)[:1]:
+                combo.setCurrentIndex(2)  # a formula option, shown typeset in the closed box
             shot(window, "quiz_math", language)
             # Quiz: a GRU item, answered wrongly so the verdict and explanation show.
             window.start_section("gru", window.library.banks[[b.id for b in window.library.banks].index("gru")].sections[0].id)

@@ -159,11 +159,18 @@ def _empty_axes(ax: Any, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, alpha=0.7, fontsize=10, wrap=True)
 
 
-def _date_axis(ax: Any) -> None:
+def _date_axis(ax: Any, days: list[date]) -> None:
+    """Whole days only, at least a week wide: one day of data no longer fills the axes with repeated labels."""
+    from datetime import timedelta
+
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
-    ax.xaxis.set_major_locator(locator)
+    first, last = min(days), max(days)
+    if (last - first).days < 6:
+        pad = timedelta(days=(7 - (last - first).days) / 2)
+        ax.set_xlim(first - pad, last + pad)
+    span = max(7, (last - first).days + 1)
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span // 5)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
 
 
@@ -197,7 +204,7 @@ def draw_attempts(ax: Any, stats: stats_core.Stats, language: str) -> None:
     ax.bar(days, [n for _d, n in stats.attempts_per_day], width=0.8, color="#4c72b0")
     ax.set_ylabel(T("attempts_axis", language))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
+    _date_axis(ax, days)
 
 
 def draw_forecast(ax: Any, stats: stats_core.Stats, language: str) -> None:
@@ -206,10 +213,11 @@ def draw_forecast(ax: Any, stats: stats_core.Stats, language: str) -> None:
     if not any(counts):
         _empty_axes(ax, T("nothing_due", language))
         return
-    ax.bar(_dates([d for d, _n in stats.due_forecast]), counts, width=0.8, color="#dd8452")
+    forecast_days = _dates([d for d, _n in stats.due_forecast])
+    ax.bar(forecast_days, counts, width=0.8, color="#dd8452")
     ax.set_ylabel(T("forecast_axis", language))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
+    _date_axis(ax, forecast_days)
 
 
 def draw_exercises(ax: Any, stats: stats_core.Stats, language: str) -> None:

@@ -104,3 +104,15 @@ def test_plots_follow_the_dark_theme(qtbot, store, starter_library, recorder):
 
 def test_catalog_complete():
     assert [m for c in catalogs() if c.name in ("stats", "review") for m in c.missing()] == []
+
+
+def test_one_day_of_attempts_gets_distinct_day_labels(qtbot, store, starter_library, recorder):
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    canvas = view.findChild(object, "attemptsPlot")
+    canvas.draw()
+    ax = canvas.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(labels) == len(set(labels)) >= 2
+    low, high = ax.get_xlim()
+    assert high - low >= 6  # a week wide, not one bar stretched over the axes
