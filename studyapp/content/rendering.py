@@ -160,6 +160,9 @@ class Rendered:
     formulas: list[str] = field(default_factory=list)
 
 
+TRAILING_PUNCTUATION = ",.;:!?)]、。，．）」』"
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
@@ -193,11 +196,12 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
     rendered = Rendered(html="")
     md = _markdown()
 
-    def math_html(tex: str, display: bool) -> str:
+    def math_html(tex: str, display: bool, trailing: str = "") -> str:
         rendered.formulas.append(tex)
-        formula = typeset_formula(tex, size * (1.15 if display else 1.0), color, dpi)
+        typeset_tex = tex + "\\mathrm{%s}" % trailing if trailing else tex
+        formula = typeset_formula(typeset_tex, size * (1.15 if display else 1.0), color, dpi)
         if formula is None:
-            code = f"<code>{html.escape(tex)}</code>"
+            code = f"<code>{html.escape(tex)}</code>{html.escape(trailing)}"
             return f"<p align='center'>{code}</p>" if display else code
         key = hashlib.sha1(f"{tex}|{size}|{color}|{display}|{dpi}".encode()).hexdigest()[:16]
         rendered.images[key] = png = formula.png
@@ -214,7 +218,16 @@ def render_markdown(md_text: str, color: str = "#202020", size: float = 11.0, im
         return f"<p align='center'>{img}</p>" if display else img
 
     rules = md.renderer.rules
-    rules["math_inline"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, False)
+    def inline_math(tokens, idx: int) -> str:
+        # Qt may break a line between an image and the text after it: a comma or 。 following an
+        # inline formula is typeset into its image, so no line starts with it.
+        after = tokens[idx + 1] if idx + 1 < len(tokens) else None
+        trailing = ""
+        if after is not None and after.type == "text" and after.content[:1] and after.content[0] in TRAILING_PUNCTUATION:
+            trailing, after.content = after.content[0], after.content[1:]
+        return math_html(tokens[idx].content, False, trailing)
+
+    rules["math_inline"] = lambda tokens, idx, options, env: inline_math(tokens, idx)
     rules["math_inline_double"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)
     rules["math_block_label"] = lambda tokens, idx, options, env: math_html(tokens[idx].content, True)

@@ -64,3 +64,18 @@ def test_inline_formula_sits_on_the_text_baseline(qtbot):
         inked = [x for x in range(start - 2, image.width()) if any(image.pixelColor(x, y).lightness() < 110 for y in range(image.height()))]
         formula_bottom = _bottom_ink_row(image, range(inked[0], inked[0] + 3))
         assert abs(formula_bottom - text_bottom) <= 1, (formula, formula_bottom, text_bottom)
+
+
+def test_no_line_starts_with_the_comma_after_a_formula(qtbot):
+    view = RichTextView()
+    qtbot.addWidget(view)
+    view.set_markdown(" ".join(f"word{n} $W_{{hh}}$, then" for n in range(30)))
+    document = view.document()
+    starts = []
+    for width in range(90, 260, 7):
+        document.setTextWidth(width)
+        block = document.begin()
+        layout = block.layout()
+        starts += [block.text()[layout.lineAt(i).textStart():][:2] for i in range(layout.lineCount())]
+    assert len(starts) > 100
+    assert not [s for s in starts if s.startswith(",")]
