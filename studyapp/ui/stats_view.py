@@ -235,7 +235,8 @@ def draw_exercises(ax: Any, stats: stats_core.Stats, language: str) -> None:
     ax.set_xlabel(T("ex_submissions", language, count=stats.submissions))
 
 
-def _new_figure(width: float = 5.0, height: float = 3.2) -> Any:
+def _new_figure(width: float = 5.0, height: float = 2.6) -> Any:
+    """A plot at its preferred size: four of them and the headline fit a 768-px-high screen without scrolling."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=100, layout="constrained")

@@ -116,3 +116,11 @@ def test_one_day_of_attempts_gets_distinct_day_labels(qtbot, store, starter_libr
     assert len(labels) == len(set(labels)) >= 2
     low, high = ax.get_xlim()
     assert high - low >= 6  # a week wide, not one bar stretched over the axes
+
+
+def test_all_four_plots_fit_a_laptop_screen_without_scrolling(qtbot, store, starter_library, recorder):
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    view.resize(1366 - 350, 768 - 110)  # the stack's share of a 1366x768 window (sidebar, menus, status bar)
+    qtbot.wait(1)
+    assert view.plots_page.verticalScrollBar().maximum() == 0
