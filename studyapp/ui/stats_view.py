@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.progress import stats as stats_core
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.plotstyle import PlotColours, palette_colours, theme_rc
 
 T = Catalog(
     "stats",
@@ -128,23 +128,11 @@ def font_family() -> list[str]:
     return _FONT_FAMILY
 
 
-@dataclass(frozen=True)
-class PlotColours:
-    """The theme's colours for a figure: text and lines, and the window behind them."""
-
-    text: str = "#202020"
-    background: str = "#ffffff"
-    grid: str = "#b0b0b0"
-
-
 @contextmanager
 def _plot_style(language: str, colours: PlotColours = PlotColours()) -> Iterator[None]:
     import matplotlib
 
-    themed = {"figure.facecolor": colours.background, "axes.facecolor": colours.background, "savefig.facecolor": colours.background,
-              "text.color": colours.text, "axes.labelcolor": colours.text, "axes.edgecolor": colours.grid,
-              "xtick.color": colours.text, "ytick.color": colours.text, "axes.titlecolor": colours.text}
-    with matplotlib.rc_context({**themed, "font.family": font_family(), "axes.unicode_minus": False,
+    with matplotlib.rc_context({**theme_rc(colours), "font.family": font_family(), "axes.unicode_minus": False,
                                 "axes.spines.top": False, "axes.spines.right": False,
                                 "axes.titlesize": 11, "axes.labelsize": 9,
                                 "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8}):
@@ -335,9 +323,7 @@ class StatsView(QWidget):
 
     def plot_colours(self) -> PlotColours:
         """The view's palette for the plots, so they follow the light or dark theme."""
-        palette = self.palette()
-        return PlotColours(palette.color(QPalette.ColorRole.WindowText).name(), palette.color(QPalette.ColorRole.Window).name(),
-                           palette.color(QPalette.ColorRole.Mid).name())
+        return palette_colours(self)
 
     # --- drawing ---------------------------------------------------------------------------------
     def _draw_all(self, axes: list[Any], stats: stats_core.Stats) -> None:
