@@ -649,7 +649,7 @@ class LabView(QWidget):
             loss_ax.legend(loc="upper right", frameon=False)
         else:
             loss_ax.text(0.5, 0.5, T("no_runs", lang), ha="center", va="center", transform=loss_ax.transAxes,
-                         color="#666666")
+                         alpha=0.7)
 
     def _live_update(self) -> None:
         """During a run: move the current run's lines to the new data, without a new layout (cheap)."""
@@ -808,7 +808,7 @@ class LabView(QWidget):
                 ax = figure.add_subplot()
                 ax.set_axis_off()
                 ax.text(0.5, 0.5, T("flow_empty", self.language), ha="center", va="center", transform=ax.transAxes,
-                        color="#666666")
+                        alpha=0.7)
             else:
                 gf.draw(figure, self.flow_result, self.language)
         if self.flow_result is not None:
