@@ -288,7 +288,7 @@ def draw(figure: Any, result: FlowResult, language: str = "en") -> None:
         ax.legend(loc="lower right", frameon=False)
     axes[0].set_ylabel(TEXT["ylabel"][lang])
     figure.suptitle(TEXT["title"][lang].format(T=T), fontsize=11)
-    figure.supxlabel(init_note(result.settings, lang), fontsize=7.5, color="#444444")
+    figure.supxlabel(init_note(result.settings, lang), fontsize=7.5, alpha=0.75)  # the theme's text colour, dimmed
 
 
 def save_plot(result: FlowResult, path: Any, language: str = "en", dpi: int = 110) -> None:

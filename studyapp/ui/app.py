@@ -56,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         window = create_main_window(args.data_dir, args.content, args.language)
         instance.serve(window)
         window.show()
+        from PySide6.QtCore import QTimer
+
+        from studyapp.ui.mathimage import warm_up_in_background
+
+        QTimer.singleShot(300, warm_up_in_background)  # after the first paint: mathtext's import must not delay start-up
         if args.smoke:
             app.processEvents()
             print(f"studyapp {__version__}: items={len(window.library.items())} exercises={len(window.library.exercises())}")

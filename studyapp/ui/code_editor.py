@@ -17,16 +17,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from pygments.lexers import PythonLexer
-from pygments.token import Comment, Keyword, Name, Number, Operator, String, Token
+from pygments.token import Comment, Keyword
+
+from studyapp.content.codehtml import DARK, LIGHT, colour_of
 
 INDENT = "    "
-
-# Token colours for a light and a dark background (Pygments token types).
-_LIGHT = {Keyword: "#0033b3", Name.Builtin: "#7a3e9d", Name.Function: "#00627a", Name.Class: "#00627a",
-          String: "#067d17", Number: "#1750eb", Comment: "#8c8c8c", Operator: "#444444", Name.Decorator: "#9e880d"}
-_DARK = {Keyword: "#cc7832", Name.Builtin: "#b39ddb", Name.Function: "#ffc66d", Name.Class: "#ffc66d",
-         String: "#6a8759", Number: "#6897bb", Comment: "#808080", Operator: "#cccccc", Name.Decorator: "#bbb529"}
-
 
 class PythonHighlighter(QSyntaxHighlighter):
     """Lexes the whole document with Pygments (cheap for exercise-sized code) so
@@ -36,12 +31,12 @@ class PythonHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self._lexer = PythonLexer(stripnl=False, ensurenl=False)
         self._spans: list[tuple[int, int, QTextCharFormat]] = []
-        self._revision = -1
+        self._lexed: str | None = None  # the text the spans were computed for
         self.set_dark(dark)
 
     def set_dark(self, dark: bool) -> None:
         self._formats: dict[object, QTextCharFormat] = {}
-        for token, color in (_DARK if dark else _LIGHT).items():
+        for token, color in (DARK if dark else LIGHT).items():
             fmt = QTextCharFormat()
             fmt.setForeground(QColor(color))
             if token in (Keyword,):
@@ -49,36 +44,37 @@ class PythonHighlighter(QSyntaxHighlighter):
             if token is Comment:
                 fmt.setFontItalic(True)
             self._formats[token] = fmt
-        self._revision = -1
+        self._lexed = None
         self.rehighlight()
 
     def _format_for(self, token: object) -> QTextCharFormat | None:
-        while token is not Token and token is not None:
-            if token in self._formats:
-                return self._formats[token]
-            token = token.parent  # type: ignore[attr-defined]
-        return None
+        return colour_of(token, self._formats)
 
-    def _relex(self) -> None:
-        text = self.document().toPlainText()
+    def _relex(self, text: str) -> None:
         self._spans = []
         for offset, token, value in self._lexer.get_tokens_unprocessed(text):
             fmt = self._format_for(token)
             if fmt is not None and value:
                 self._spans.append((offset, len(value), fmt))
-        self._revision = self.document().revision()
+        self._lexed = text
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        if self._revision != self.document().revision():
-            self._relex()
+        # Keyed on the text, not document.revision(): setPlainText (loading a starter, a draft or
+        # a solution) can leave the revision where it was, and the loaded code stayed uncoloured.
+        whole = self.document().toPlainText()
+        if whole != self._lexed:
+            self._relex(whole)
         start = self.currentBlock().position()
         end = start + len(text)
+        open_at_end = 0
         for offset, length, fmt in self._spans:
             if offset >= end:
                 break
             if offset + length > start:
                 begin = max(offset, start)
                 self.setFormat(begin - start, min(offset + length, end) - begin, fmt)
+                open_at_end = int(offset + length > end)  # a string running on: the next block must be redone
+        self.setCurrentBlockState(open_at_end)
 
 
 class _LineNumbers(QWidget):

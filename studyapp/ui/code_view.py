@@ -53,7 +53,7 @@ T = Catalog(
         "cancelled": {"en": "Error: the run was cancelled.", "ja": "エラー: 採点を中止しました。"},
         "cases": {"en": "{passed} of {total} cases passed · {ms:.0f} ms", "ja": "{total} ケース中 {passed} ケース合格 · {ms:.0f} ms"},
         "first_mismatch": {"en": "First problem", "ja": "最初の不一致"},
-        "diagnosis": {"en": "Known mistake: {message} (`{id}`)", "ja": "よくある間違い: {message}（`{id}`）"},
+        "diagnosis": {"en": "Known mistake: {message}", "ja": "よくある間違い: {message}"},
         "example": {"en": "Visible example", "ja": "公開されている例"},
         "inputs": {"en": "Inputs", "ja": "入力"},
         "expected": {"en": "Expected", "ja": "期待される出力"},
@@ -160,6 +160,13 @@ class CodeExerciseView(QWidget):
         splitter.addWidget(self.statement)
         splitter.addWidget(right)
         splitter.setSizes([420, 680])
+        # The statement keeps a readable width (its display math scrolls) and can be dragged shut.
+        self.statement.setMinimumWidth(260)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setCollapsible(0, True)
+        splitter.setCollapsible(1, False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -361,7 +368,9 @@ class CodeExerciseView(QWidget):
         if first is not None and error is None:
             parts.append(f"**{T('first_mismatch', lang)}** ({first.name}): {first.message}")
         if verdict.diagnosis is not None:
-            parts.append("> " + T("diagnosis", lang, message=verdict.diagnosis.message, id=verdict.diagnosis.id))
+            parts.append("> " + T("diagnosis", lang, message=verdict.diagnosis.message))
+        # the mistake's id is for authors and --json, not for the learner's eye
+        self.verdict_view.setToolTip(verdict.diagnosis.id if verdict.diagnosis is not None else "")
         example = verdict.example
         if example and not verdict.passed:
             parts.append(f"#### {T('example', lang)}")

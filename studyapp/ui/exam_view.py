@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QStackedWidget,
@@ -345,7 +347,14 @@ class ExamView(QWidget):
         left.addLayout(form)
 
         self.sections_box = QGroupBox(objectName="examSectionsBox")
-        sections_layout = QVBoxLayout(self.sections_box)
+        # ~25 sections: the list scrolls, so the page (and the window) never grows past a small screen
+        sections_scroll = QScrollArea(objectName="examSectionsScroll")
+        sections_scroll.setWidgetResizable(True)
+        sections_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        sections_inner = QWidget()
+        sections_layout = QVBoxLayout(sections_inner)
+        sections_scroll.setWidget(sections_inner)
+        QVBoxLayout(self.sections_box).addWidget(sections_scroll)
         self.section_boxes: dict[str, QCheckBox] = {}
         for section_id in self._section_ids():
             box = QCheckBox(objectName=f"examSection_{section_id}")
@@ -353,7 +362,7 @@ class ExamView(QWidget):
             box.toggled.connect(self._sections_changed)
             self.section_boxes[section_id] = box
             sections_layout.addWidget(box)
-        left.addWidget(self.sections_box)
+        left.addWidget(self.sections_box, 1)
         self.available_label = QLabel(objectName="examAvailable")
         self.available_label.setWordWrap(True)
         left.addWidget(self.available_label)
@@ -364,7 +373,6 @@ class ExamView(QWidget):
         start_row.addStretch(1)
         start_row.addWidget(self.start_button)
         left.addLayout(start_row)
-        left.addStretch(1)
         columns.addLayout(left, 2)
 
         self.history_box = QGroupBox(objectName="examHistoryBox")

@@ -48,16 +48,24 @@ class FlowLayout(QLayout):
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
     def _arrange(self, rect: QRect, apply: bool) -> int:
-        x, y, line_height = rect.x(), rect.y(), 0
+        """Lay items out in rows; each item is centred in its row's height, so a formula lines up with the drop-downs."""
         spacing = self.spacing()
+        rows: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = rect.x()
         for item in self._items:
             hint = item.sizeHint()
-            if x + hint.width() > rect.right() and line_height > 0:
+            if x + hint.width() > rect.right() and rows[-1]:
+                rows.append([])
                 x = rect.x()
-                y += line_height + spacing
-                line_height = 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            rows[-1].append((item, hint))
             x += hint.width() + spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y()
+        y = rect.y()
+        for row in rows:
+            line_height = max((hint.height() for _item, hint in row), default=0)
+            x = rect.x()
+            for item, hint in row:
+                if apply:
+                    item.setGeometry(QRect(QPoint(x, y + (line_height - hint.height()) // 2), hint))
+                x += hint.width() + spacing
+            y += line_height + spacing
+        return max(0, y - spacing - rect.y())

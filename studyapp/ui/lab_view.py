@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from studyapp.lab import binary_addition as ba
 from studyapp.lab import gradient_flow as gf
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.plotstyle import PlotColours, palette_colours, theme_rc
 
 T = Catalog(
     "lab",
@@ -208,10 +209,10 @@ def font_family() -> list[str]:
     return _FONT_FAMILY
 
 
-def _style() -> Any:
+def _style(colours: PlotColours = PlotColours()) -> Any:
     import matplotlib
 
-    return matplotlib.rc_context({"font.family": font_family(), "axes.unicode_minus": False,
+    return matplotlib.rc_context({**theme_rc(colours), "font.family": font_family(), "axes.unicode_minus": False,
                                   "axes.spines.top": False, "axes.spines.right": False,
                                   "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
                                   "ytick.labelsize": 8, "legend.fontsize": 7.5})
@@ -648,7 +649,7 @@ class LabView(QWidget):
             loss_ax.legend(loc="upper right", frameon=False)
         else:
             loss_ax.text(0.5, 0.5, T("no_runs", lang), ha="center", va="center", transform=loss_ax.transAxes,
-                         color="#666666")
+                         alpha=0.7)
 
     def _live_update(self) -> None:
         """During a run: move the current run's lines to the new data, without a new layout (cheap)."""
@@ -670,8 +671,10 @@ class LabView(QWidget):
         self._redraw_timer.stop()
         figure = self.loss_canvas.figure
         self._lines = {}
-        with _style():
+        colours = palette_colours(self)
+        with _style(colours):
             figure.clear()
+            figure.set_facecolor(colours.background)
             figure.set_layout_engine("constrained")
             self._draw_runs(figure)
         self.loss_canvas.setAccessibleName(T("loss_title", self.language))
@@ -797,13 +800,15 @@ class LabView(QWidget):
 
     def _redraw_flow(self) -> None:
         figure = self.flow_canvas.figure
-        with _style():
+        colours = palette_colours(self)
+        with _style(colours):
             figure.clear()
+            figure.set_facecolor(colours.background)
             if self.flow_result is None:
                 ax = figure.add_subplot()
                 ax.set_axis_off()
                 ax.text(0.5, 0.5, T("flow_empty", self.language), ha="center", va="center", transform=ax.transAxes,
-                        color="#666666")
+                        alpha=0.7)
             else:
                 gf.draw(figure, self.flow_result, self.language)
         if self.flow_result is not None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from studyapp import __version__
 from studyapp.content.model import Library
+from studyapp.content.plaintext import snippet
 from studyapp.progress.overview import section_progress
 from studyapp.progress.store import Store
 from studyapp.ui.desktop import platform_shortcut
@@ -363,8 +364,7 @@ class MainWindow(QMainWindow):
             return
         for item in self.library.items():
             if query in item.searchable_text().casefold() or query in item.id:
-                first_line = item.prompt.get(self.language) or item.template.get(self.language)
-                entry = QListWidgetItem(f"{first_line.strip().splitlines()[0][:90] if first_line.strip() else item.id}")
+                entry = QListWidgetItem(snippet(item.prompt.get(self.language) or item.template.get(self.language), 90) or item.id)
                 entry.setToolTip(item.id)
                 entry.setData(ROLE, item.id)
                 self.search_results.addItem(entry)
@@ -383,8 +383,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(T("nothing_due", self.language), 5000)
             return
         self.stack.setCurrentWidget(self.quiz)
-        self.quiz.start(session, title)
+        self.quiz.start(session, title, self._section_titles())
         self.quiz.setFocus()
+
+    def _section_titles(self) -> dict[str, str]:
+        return {s.id: s.title.get(self.language) for bank in self.library.banks for s in bank.sections}
 
     def start_section(self, bank_id: str, section_id: str) -> None:
         bank = next(b for b in self.library.banks if b.id == bank_id)
@@ -422,7 +425,7 @@ class MainWindow(QMainWindow):
         if item is not None:
             from studyapp.progress.session import StudySession
 
-            self._run_session(StudySession([item], kind="custom", recorder=self.recorder), item.section)
+            self._run_session(StudySession([item], kind="custom", recorder=self.recorder), self._section_titles().get(item.section, item.section))
             return
         if self.library.exercise(item_id) is not None:
             self.open_exercise(item_id)

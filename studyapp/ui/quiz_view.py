@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.judging import Verdict, blank_answer_text, judge
 from studyapp.content.model import Item
-from studyapp.content.rendering import render_markdown
+from studyapp.content.plaintext import markdown_to_text, snippet
 from studyapp.content.variants import instantiate
 from studyapp.ui.flow_layout import FlowLayout
 from studyapp.ui.i18n import Catalog
-from studyapp.ui.richtext import RichTextView
+from studyapp.ui.mathimage import add_markdown_items
+from studyapp.paths import cache_dir
+from studyapp.ui.richtext import RichTextView, render_for
 
 T = Catalog(
     "quiz",
@@ -130,6 +132,7 @@ class QuizView(QWidget):
         self.code_grader: Callable[[], Any] | None = None
         """Gives the sandboxed grader: typed code blanks whose text differs are then judged by running them."""
         self.session_title = ""
+        self.section_titles: dict[str, str] = {}
         self.instance: Item | None = None
         self.verdict: Verdict | None = None
         self.display_order: list[int] = []
@@ -211,9 +214,11 @@ class QuizView(QWidget):
         self.mark_box.setEnabled(False)
 
     # --- session flow ----------------------------------------------------------------------
-    def start(self, session: Any, title: str = "") -> None:
+    def start(self, session: Any, title: str = "", section_titles: dict[str, str] | None = None) -> None:
+        """Run ``session``; ``section_titles`` (id -> title) names the sections in the summary."""
         self.session = session
         self.session_title = title
+        self.section_titles = dict(section_titles or {})
         if session.finished or session.current() is None:
             self._set_idle()
             return
@@ -256,8 +261,8 @@ class QuizView(QWidget):
         self.answer_input: QLineEdit | None = None
 
     def _rich(self, text: str) -> str:
-        color = self.palette().color(QPalette.ColorRole.ButtonText).name()
-        return render_markdown(text, color=color, image_dir=self.image_dir, inline=True).html
+        image_dir = self.image_dir if self.image_dir is not None else cache_dir() / "math"
+        return render_for(self, text, QPalette.ColorRole.ButtonText, image_dir=image_dir, inline=True).html
 
     def _build_answer_widgets(self, item: Item, seed: int) -> None:
         self._clear_answer_widgets()
@@ -268,7 +273,7 @@ class QuizView(QWidget):
                 random.Random(f"{item.id}:{seed}:order").shuffle(self.display_order)
             for number, original in enumerate(self.display_order, start=1):
                 text = item.choices[original].text.get(lang)
-                self._add_choice(number, self._rich(text), text, exclusive=item.kind == "single")
+                self._add_choice(number, self._rich(text), markdown_to_text(text), exclusive=item.kind == "single")
         elif item.kind == "truefalse":
             self.display_order = [0, 1]
             for number, key in ((1, "true"), (2, "false")):
@@ -316,8 +321,7 @@ class QuizView(QWidget):
             if blank.is_choice:
                 combo = QComboBox(objectName=f"blank{number}")
                 combo.addItem(T("choose", self.language), None)
-                for index, option in enumerate(blank.options):
-                    combo.addItem(option.get(self.language), index)
+                add_markdown_items(combo, [(option.get(self.language), index) for index, option in enumerate(blank.options)])
                 widget: QWidget = combo
             else:
                 edit = QLineEdit(objectName=f"blank{number}")
@@ -526,9 +530,11 @@ class QuizView(QWidget):
         ]
         if summary.by_section:
             parts.append(f"### {T('summary_sections', lang)}")
-            parts.append("\n".join(f"- {name}: {s.correct}/{s.answered} ({s.accuracy * 100:.0f}%)" for name, s in summary.by_section.items()))
+            parts.append("\n".join(f"- {self.section_titles.get(name, name)}: {s.correct}/{s.answered} ({s.accuracy * 100:.0f}%)"
+                                   for name, s in summary.by_section.items()))
         parts.append(f"### {T('summary_revisit', lang)}")
-        parts.append("\n".join(f"- `{item_id}`" for item_id in summary.revisit) or T("summary_none", lang))
+        prompts = {item.id: snippet(item.prompt.get(lang) or item.template.get(lang), 90) for item in self.session.items}
+        parts.append("\n".join(f"- {prompts.get(item_id) or item_id}" for item_id in summary.revisit) or T("summary_none", lang))
         self.question.set_markdown("\n\n".join(parts))
         self.feedback.setVisible(False)
         for button in (self.submit_button, self.next_button, self.skip_button, self.hint_button):

@@ -6,7 +6,6 @@ The queues come from :class:`~studyapp.progress.scheduling.ReviewScheduler`.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.content.model import Item
+from studyapp.content.plaintext import snippet
 from studyapp.content.variants import instantiate
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.richtext import RichTextView
@@ -58,16 +58,9 @@ T = Catalog(
 ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_SHOWN = 40
 SNIPPET_LENGTH = 120
-MARKUP = re.compile(r"\*\*|`|\$")
 
 
 # --- pure helpers (no Qt) ------------------------------------------------------------------------
-
-def snippet(text: str, length: int = SNIPPET_LENGTH) -> str:
-    """``text`` on one line without Markdown marks (``**``, backticks, ``$``), shortened to ``length`` characters."""
-    line = " ".join(MARKUP.sub("", text.split("```")[0]).split())
-    return line if len(line) <= length else line[: length - 1].rstrip() + "…"
-
 
 def matching_items(items: Iterable[Item], query: str) -> list[Item]:
     """Items whose text in any language (or whose id) contains ``query``, case-insensitively."""
@@ -255,7 +248,7 @@ class ReviewView(QWidget):
             item = self.library.item(item_id)
             if item is None:
                 continue
-            prompt = snippet(instantiate(item, seed=0).prompt.get(self.language))
+            prompt = snippet(instantiate(item, seed=0).prompt.get(self.language), SNIPPET_LENGTH)
             section = titles.get(item.section, item.section)
             row = QListWidgetItem(prompt)
             row.setData(ID_ROLE, item_id)

@@ -1,11 +1,32 @@
 """A read-only rich-text view that shows Markdown with typeset math."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
-from studyapp.content.rendering import render_markdown
+from studyapp.content.rendering import Rendered, render_markdown
+
+
+def point_size(widget: QWidget) -> float:
+    """The widget's font size in points (the Font size setting reaches it through the app font)."""
+    points = widget.font().pointSizeF()
+    return points if points > 0 else 10.0
+
+
+def render_for(widget: QWidget, text: str, role: QPalette.ColorRole = QPalette.ColorRole.Text,
+               image_dir: Path | None = None, inline: bool = False) -> Rendered:
+    """Markdown + math for ``widget``: its text colour, its font size, its screen's pixel ratio.
+
+    Formulas are typeset 10% above the text size (math glyphs read smaller
+    than prose at the same size) at ``96 * devicePixelRatio`` dpi and shown at
+    their logical size, so they stay sharp on 2x screens.
+    """
+    color = widget.palette().color(role).name()
+    ratio = max(1.0, widget.devicePixelRatioF())
+    return render_markdown(text, color=color, size=point_size(widget) * 1.1, image_dir=image_dir, inline=inline, dpi=round(96 * ratio))
 
 
 class RichTextView(QTextBrowser):
@@ -30,10 +51,8 @@ class RichTextView(QTextBrowser):
 
     def set_markdown(self, text: str) -> None:
         self._markdown = text
-        color = self.palette().color(QPalette.ColorRole.Text).name()
-        points = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
         ratio = max(1.0, self.devicePixelRatioF())
-        rendered = render_markdown(text, color=color, size=points * 1.1, dpi=round(96 * ratio))
+        rendered = render_for(self, text)
         document = self.document()
         for key, png in rendered.images.items():
             image = QImage.fromData(png)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.progress import stats as stats_core
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.plotstyle import PlotColours, palette_colours, theme_rc
 
 T = Catalog(
     "stats",
@@ -58,7 +59,7 @@ T = Catalog(
     },
 )
 
-MAX_SECTION_LINES = 6
+MAX_SECTION_BARS = 12
 CJK_FONT = "Noto Sans CJK JP"
 PLOT_NAMES = ("accuracyPlot", "attemptsPlot", "forecastPlot", "exercisesPlot")
 
@@ -77,23 +78,26 @@ def section_titles(library: Any, language: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class SectionSeries:
+class SectionAccuracy:
     section: str
-    days: tuple[str, ...]
-    accuracy: tuple[float, ...]  # percent
     attempts: int
+    correct: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.correct / self.attempts if self.attempts else 0.0
 
 
-def accuracy_series(stats: stats_core.Stats, limit: int = MAX_SECTION_LINES) -> tuple[list[SectionSeries], int]:
-    """One accuracy-by-day series per section, the ``limit`` most practised; and how many were left out."""
-    grouped: dict[str, list[stats_core.SectionDay]] = {}
+def section_accuracy(stats: stats_core.Stats, limit: int = MAX_SECTION_BARS) -> tuple[list[SectionAccuracy], int]:
+    """Accuracy per section over all days, weakest first (what to study next), at most ``limit``; and how many were left out."""
+    attempts: dict[str, int] = {}
+    correct: dict[str, int] = {}
     for sd in stats.accuracy_by_section_day:
-        grouped.setdefault(sd.section, []).append(sd)
-    series = [SectionSeries(section, tuple(d.day for d in days), tuple(100.0 * d.accuracy for d in days),
-                            sum(d.attempts for d in days))
-              for section, days in grouped.items()]
-    series.sort(key=lambda s: (-s.attempts, s.section))
-    return series[:limit], max(0, len(series) - limit)
+        attempts[sd.section] = attempts.get(sd.section, 0) + sd.attempts
+        correct[sd.section] = correct.get(sd.section, 0) + sd.correct
+    rows = [SectionAccuracy(section, attempts[section], correct[section]) for section in attempts]
+    rows.sort(key=lambda r: (r.percent, -r.attempts, r.section))
+    return rows[:limit], max(0, len(rows) - limit)
 
 
 def has_data(stats: stats_core.Stats) -> bool:
@@ -125,10 +129,10 @@ def font_family() -> list[str]:
 
 
 @contextmanager
-def _plot_style(language: str) -> Iterator[None]:
+def _plot_style(language: str, colours: PlotColours = PlotColours()) -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context({"font.family": font_family(), "axes.unicode_minus": False,
+    with matplotlib.rc_context({**theme_rc(colours), "font.family": font_family(), "axes.unicode_minus": False,
                                 "axes.spines.top": False, "axes.spines.right": False,
                                 "axes.titlesize": 11, "axes.labelsize": 9,
                                 "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8}):
@@ -140,33 +144,43 @@ def _empty_axes(ax: Any, text: str) -> None:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#666666", fontsize=10, wrap=True)
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, alpha=0.7, fontsize=10, wrap=True)
 
 
-def _date_axis(ax: Any) -> None:
+def _date_axis(ax: Any, days: list[date]) -> None:
+    """Whole days only, at least a week wide: one day of data no longer fills the axes with repeated labels."""
+    from datetime import timedelta
+
     import matplotlib.dates as mdates
 
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=6)
-    ax.xaxis.set_major_locator(locator)
+    first, last = min(days), max(days)
+    if (last - first).days < 6:
+        pad = timedelta(days=(7 - (last - first).days) / 2)
+        ax.set_xlim(first - pad, last + pad)
+    span = max(7, (last - first).days + 1)
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, span // 5)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
 
 
 def draw_accuracy(ax: Any, stats: stats_core.Stats, titles: dict[str, str], language: str) -> None:
-    series, left_out = accuracy_series(stats)
+    """One horizontal bar per section, weakest on top, labelled with its percent and attempts (no legend to clip)."""
+    import textwrap
+
+    rows, left_out = section_accuracy(stats)
     ax.set_title(T("accuracy_title", language))
-    if not series:
+    if not rows:
         _empty_axes(ax, T("empty", language).split("\n")[0])
         return
-    for s in series:
-        label = titles.get(s.section) or s.section or T("no_section", language)
-        ax.plot(_dates(s.days), s.accuracy, marker="o", markersize=3.5, linewidth=1.2, alpha=0.9, label=label)
-    ax.set_ylim(-5, 105)
-    ax.set_ylabel(T("accuracy_axis", language))
-    _date_axis(ax)
-    handles, labels = ax.get_legend_handles_labels()
-    if left_out:
-        labels[-1] = f"{labels[-1]}\n{T('other_sections', language, count=left_out)}"
-    ax.figure.legend(handles, labels, loc="outside lower center", frameon=False, ncol=2 if len(series) > 2 else len(series))
+    names = ["\n".join(textwrap.wrap(titles.get(r.section) or r.section or T("no_section", language), 24)[:2]) for r in rows]
+    bars = ax.barh(range(len(rows)), [r.percent for r in rows], height=0.65,
+                   color=["#c44e52" if r.percent < 60 else "#dd8452" if r.percent < 80 else "#55a868" for r in rows])
+    ax.set_yticks(range(len(rows)), names)
+    ax.invert_yaxis()
+    ax.bar_label(bars, [f"{r.percent:.0f}% · {r.attempts}" for r in rows], padding=3, fontsize=8)
+    ax.set_xlim(0, 125)
+    ax.set_xticks([0, 25, 50, 75, 100])
+    label = T("accuracy_axis", language)
+    ax.set_xlabel(f"{label}   {T('other_sections', language, count=left_out)}" if left_out else label)
 
 
 def draw_attempts(ax: Any, stats: stats_core.Stats, language: str) -> None:
@@ -178,7 +192,7 @@ def draw_attempts(ax: Any, stats: stats_core.Stats, language: str) -> None:
     ax.bar(days, [n for _d, n in stats.attempts_per_day], width=0.8, color="#4c72b0")
     ax.set_ylabel(T("attempts_axis", language))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
+    _date_axis(ax, days)
 
 
 def draw_forecast(ax: Any, stats: stats_core.Stats, language: str) -> None:
@@ -187,10 +201,11 @@ def draw_forecast(ax: Any, stats: stats_core.Stats, language: str) -> None:
     if not any(counts):
         _empty_axes(ax, T("nothing_due", language))
         return
-    ax.bar(_dates([d for d, _n in stats.due_forecast]), counts, width=0.8, color="#dd8452")
+    forecast_days = _dates([d for d, _n in stats.due_forecast])
+    ax.bar(forecast_days, counts, width=0.8, color="#dd8452")
     ax.set_ylabel(T("forecast_axis", language))
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _date_axis(ax)
+    _date_axis(ax, forecast_days)
 
 
 def draw_exercises(ax: Any, stats: stats_core.Stats, language: str) -> None:
@@ -208,7 +223,8 @@ def draw_exercises(ax: Any, stats: stats_core.Stats, language: str) -> None:
     ax.set_xlabel(T("ex_submissions", language, count=stats.submissions))
 
 
-def _new_figure(width: float = 5.0, height: float = 3.2) -> Any:
+def _new_figure(width: float = 5.0, height: float = 2.6) -> Any:
+    """A plot at its preferred size: four of them and the headline fit a 768-px-high screen without scrolling."""
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
@@ -298,12 +314,16 @@ class StatsView(QWidget):
         """Save all four plots, two by two, as one PNG."""
         path = Path(path)
         stats = self.stats if self.stats is not None else stats_core.compute(self.store)
-        with _plot_style(self.language):
+        with _plot_style(self.language, self.plot_colours()):
             figure = _new_figure(10.0, 6.6)
             axes = figure.subplots(2, 2)
             self._draw_all([ax for row in axes for ax in row], stats)
             figure.savefig(path, format="png", dpi=dpi)
         return path
+
+    def plot_colours(self) -> PlotColours:
+        """The view's palette for the plots, so they follow the light or dark theme."""
+        return palette_colours(self)
 
     # --- drawing ---------------------------------------------------------------------------------
     def _draw_all(self, axes: list[Any], stats: stats_core.Stats) -> None:
@@ -322,11 +342,13 @@ class StatsView(QWidget):
             return
         self.stack.setCurrentWidget(self.plots_page)
         self._fill_headline(stats)
-        with _plot_style(lang):
+        colours = self.plot_colours()
+        with _plot_style(lang, colours):
             axes = []
             for name in PLOT_NAMES:
                 figure = self.canvases[name].figure
                 figure.clear()
+                figure.set_facecolor(colours.background)  # made before the theme was known
                 axes.append(figure.add_subplot())
             self._draw_all(axes, stats)
         for name, ax in zip(PLOT_NAMES, axes):

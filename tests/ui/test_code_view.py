@@ -65,7 +65,9 @@ def test_wrong_solution_fails_with_diagnosis_and_example(qtbot, view, store):
     text = view.findChild(object, "verdictText").toPlainText()
     assert text.startswith("Failed")
     assert verdict.diagnosis is not None and verdict.diagnosis.id == "gru_update_swapped"
-    assert "gru_update_swapped" in text and "Visible example" in text and "Your output" in text
+    assert "Known mistake: " + verdict.diagnosis.message[:25] in text and "Visible example" in text and "Your output" in text
+    assert "gru_update_swapped" not in text  # the name the learner reads, the id only in the tooltip
+    assert view.findChild(object, "verdictText").toolTip() == "gru_update_swapped"
     assert store.submissions("gru_cell_forward")[-1].passed is False
     assert not view.reveal_button.isEnabled()
 

@@ -129,3 +129,19 @@ def test_gradient_flow_tab(qtbot, tmp_path):
     assert view.export_flow_png(tmp_path / "flow.png").read_bytes()[:4] == b"\x89PNG"
     view.retranslate("ja")
     assert view.flow_canvas.figure.axes[0].get_title() == "初期化直後"
+
+
+def test_lab_plots_follow_the_dark_theme(qtbot):
+    from matplotlib.colors import to_hex
+
+    from studyapp.ui.lab_view import LabView
+    from studyapp.ui.settings import dark_palette
+
+    view = LabView(language="en")
+    qtbot.addWidget(view)
+    view.setPalette(dark_palette())
+    view._redraw_runs()
+    view._redraw_flow()
+    window = dark_palette().color(dark_palette().ColorRole.Window).name()
+    for canvas in (view.loss_canvas, view.flow_canvas):
+        assert to_hex(canvas.figure.get_facecolor()) == window

@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from studyapp.ui.i18n import catalogs
-from studyapp.ui.stats_view import PLOT_NAMES, StatsView, accuracy_series, font_family
+from studyapp.ui.stats_view import PLOT_NAMES, StatsView, font_family, section_accuracy
 
 
 def make_view(qtbot, store, library, language="en"):
@@ -43,9 +43,9 @@ def test_plots_have_data_after_attempts_and_export(qtbot, store, starter_library
     canvases = {name: view.findChild(object, name) for name in PLOT_NAMES}
     assert all(c is not None and c.isVisible() for c in canvases.values())
     accuracy_ax = canvases["accuracyPlot"].figure.axes[0]
-    assert len(accuracy_ax.lines) == 2  # two sections
-    legend = [t.get_text() for t in canvases["accuracyPlot"].figure.legends[0].get_texts()]
-    assert "GRU" in legend and any("LSTM" in t for t in legend)
+    assert [round(p.get_width()) for p in accuracy_ax.patches] == [50, 100]  # one bar per section, weakest first
+    names = [t.get_text() for t in accuracy_ax.get_yticklabels()]
+    assert names[0] == "GRU" and "LSTM" in names[1]
     assert sum(p.get_height() for p in canvases["attemptsPlot"].figure.axes[0].patches) == 3
     assert sum(p.get_height() for p in canvases["forecastPlot"].figure.axes[0].patches) == 4  # 3 items + 1 exercise
     widths = [p.get_width() for p in canvases["exercisesPlot"].figure.axes[0].patches]
@@ -66,8 +66,7 @@ def test_japanese_titles_and_section_names(qtbot, store, starter_library, record
     ax = view.findChild(object, "accuracyPlot").figure.axes[0]
     assert ax.get_title() == "セクション別の正答率"
     assert view.findChild(QLabel, "headlineCaption_attempts").text() == "解答数"
-    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
-    assert any("LSTM" in t for t in legend)
+    assert any("LSTM" in t.get_text() for t in ax.get_yticklabels())
     view.findChild(object, "accuracyPlot").draw()  # renders CJK text without errors
 
 
@@ -79,14 +78,49 @@ def test_cjk_font_fallback_when_installed():
         assert family[-1] == "Noto Sans CJK JP" and len(family) >= 2
 
 
-def test_accuracy_series_keeps_most_practised_sections(store, starter_library, recorder):
+def test_section_accuracy_weakest_first_and_counts_the_rest(store, starter_library, recorder):
     from studyapp.progress import stats
 
     record_some(starter_library, recorder)
-    series, left_out = accuracy_series(stats.compute(store), limit=1)
-    assert [s.section for s in series] == ["starter-gru"] and left_out == 1
-    assert series[0].accuracy == (50.0,)
+    rows, left_out = section_accuracy(stats.compute(store), limit=1)
+    assert [r.section for r in rows] == ["starter-gru"] and left_out == 1
+    assert rows[0].percent == 50.0 and rows[0].attempts == 2
+
+
+def test_plots_follow_the_dark_theme(qtbot, store, starter_library, recorder):
+    from matplotlib.colors import to_hex
+
+    from studyapp.ui.settings import dark_palette
+
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    view.setPalette(dark_palette())
+    view.refresh()
+    for name in PLOT_NAMES:
+        figure = view.findChild(object, name).figure
+        assert to_hex(figure.get_facecolor()) == dark_palette().color(dark_palette().ColorRole.Window).name()
+        assert to_hex(figure.axes[0].title.get_color()) == dark_palette().color(dark_palette().ColorRole.WindowText).name()
 
 
 def test_catalog_complete():
     assert [m for c in catalogs() if c.name in ("stats", "review") for m in c.missing()] == []
+
+
+def test_one_day_of_attempts_gets_distinct_day_labels(qtbot, store, starter_library, recorder):
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    canvas = view.findChild(object, "attemptsPlot")
+    canvas.draw()
+    ax = canvas.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(labels) == len(set(labels)) >= 2
+    low, high = ax.get_xlim()
+    assert high - low >= 6  # a week wide, not one bar stretched over the axes
+
+
+def test_all_four_plots_fit_a_laptop_screen_without_scrolling(qtbot, store, starter_library, recorder):
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    view.resize(1366 - 350, 768 - 110)  # the stack's share of a 1366x768 window (sidebar, menus, status bar)
+    qtbot.wait(1)
+    assert view.plots_page.verticalScrollBar().maximum() == 0
