@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from studyapp.content.model import LANGUAGES
-from studyapp.content.yamlsource import MAP_TAG, SCALAR_TAGS, SEQ_TAG, describe, position, scalar_value
+from studyapp.content.yamlsource import MAP_TAG, SCALAR_TAGS, SEQ_TAG, YamlSyntaxError, describe, position, scalar_value
 
 
 class Invalid:
@@ -106,7 +106,10 @@ class Number(Spec):
         tags = {"tag:yaml.org,2002:int"} | (set() if self.integer else {"tag:yaml.org,2002:float"})
         if not isinstance(node, ScalarNode) or node.tag not in tags:
             return ctx.report(node, f"expected {wanted}, got {describe(node)}")
-        value = scalar_value(node)
+        try:
+            value = scalar_value(node)
+        except YamlSyntaxError as exc:
+            return ctx.report(node, exc.message)
         if isinstance(value, float) and value != value:
             return ctx.report(node, "must be a number, not NaN")
         if self.minimum is not None and value < self.minimum:
@@ -152,7 +155,10 @@ class Scalar(Spec):
             return INVALID
         if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             return ctx.report(node, f"expected a text, number or boolean, got {describe(node)}")
-        return scalar_value(node)
+        try:
+            return scalar_value(node)
+        except YamlSyntaxError as exc:
+            return ctx.report(node, exc.message)
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": ["string", "number", "boolean"]}
