@@ -146,8 +146,8 @@ def test_failed_migration_rolls_back(tmp_path, clock, monkeypatch):
         conn.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(st, "MIGRATIONS", st.MIGRATIONS + (broken_v4,))
-    monkeypatch.setattr(st, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(st.schema, "MIGRATIONS", st.MIGRATIONS + (broken_v4,))
+    monkeypatch.setattr(st.schema, "SCHEMA_VERSION", 4)
     with pytest.raises(RuntimeError):
         Store(path, clock=clock)
     conn = sqlite3.connect(path)

@@ -1,311 +1,23 @@
-"""The learner's progress: one SQLite file, ``data_dir()/progress.sqlite3``.
-
-What it records
-    attempts (one row per answered item, with a stable ``uuid`` so export and
-    import merge without duplicates), code submissions, autosaved drafts of
-    code being edited, bookmarks ("mark for review"), exam results and the
-    FSRS card state of every item / code exercise.
-
-Durability
-    WAL journal, ``synchronous=NORMAL`` (a committed transaction survives a
-    crash or ``kill -9`` of the app; only an OS crash / power loss may lose the
-    last few commits, never corrupt the file), foreign keys on.  Every write is
-    one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``).
-
-Schema
-    ``PRAGMA user_version`` holds the number of applied migrations;
-    :data:`MIGRATIONS` is the ordered list of forward migrations, each run in
-    its own transaction when the store opens.  A file written by a newer app
-    (user_version larger than we know) is refused with :class:`NewerSchemaError`
-    rather than touched.
-
-Damage
-    At open the file is checked (``PRAGMA quick_check``; ``sqlite3.DatabaseError``
-    such as "file is not a database" counts as damage).  A damaged file is
-    moved aside as ``progress.sqlite3.corrupt-<UTC timestamp>`` together with
-    its ``-wal`` / ``-shm`` files, a fresh database is started and
-    :attr:`Store.recovery_message` says what happened so the UI can show it.
-
-Threads
-    One connection guarded by a re-entrant lock: the UI thread and a grading
-    worker may both call any method.
-
-Content updates
-    Item ids are stable; attempts keep the item's content hash at the time of
-    answering.  :meth:`Store.attempt_status` classifies every attempt against
-    the current library's ``{item id: content hash}`` as ``current``,
-    ``changed`` or ``removed`` -- nothing is deleted.
-
-Time is epoch seconds (UTC, REAL) in the database; the API speaks aware UTC
-datetimes and takes an injectable ``clock``.
-"""
+"""The :class:`Store` façade: one SQLite connection, its write transactions and the record readers/writers."""
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import threading
 import uuid as uuidlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-Clock = Callable[[], datetime]
+from . import recovery, schema, transfer
+from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, StoreError, Submission, _json, _loads,
+                      from_ts, to_ts, utc_now)
 
 DB_NAME = "progress.sqlite3"
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
-EXPORT_FORMAT = "studyapp-progress"
-EXPORT_VERSION = 1
 
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def to_ts(when: datetime) -> float:
-    if when.tzinfo is None:
-        raise ValueError("naive datetime; the progress store wants aware UTC datetimes")
-    return when.timestamp()
-
-
-def from_ts(ts: float | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, timezone.utc)
-
-
-class StoreError(Exception):
-    """A problem with the progress database that the UI should show."""
-
-
-class NewerSchemaError(StoreError):
-    """The file was written by a newer version of the app."""
-
-
-# --------------------------------------------------------------------------- schema
-
-def _script(conn: sqlite3.Connection, sql: str) -> None:
-    """Run several statements inside the caller's transaction (``executescript`` would COMMIT first)."""
-    pending = ""
-    for line in sql.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            conn.execute(pending)
-            pending = ""
-    if pending.strip():
-        raise ValueError(f"incomplete SQL statement: {pending!r}")
-
-
-def _migrate_v1(conn: sqlite3.Connection) -> None:
-    """Version 1: attempts, code submissions, drafts, bookmarks."""
-    _script(conn, 
-        """
-        CREATE TABLE attempts (
-            id          INTEGER PRIMARY KEY,
-            uuid        TEXT NOT NULL UNIQUE,
-            item_id     TEXT NOT NULL,
-            item_hash   TEXT NOT NULL DEFAULT '',
-            answer_json TEXT,
-            score       REAL NOT NULL,
-            seconds     REAL,
-            ts          REAL NOT NULL,
-            hint_used   INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX attempts_item ON attempts(item_id, ts);
-        CREATE TABLE submissions (
-            id           INTEGER PRIMARY KEY,
-            uuid         TEXT NOT NULL UNIQUE,
-            exercise_id  TEXT NOT NULL,
-            source       TEXT NOT NULL,
-            verdict_json TEXT,
-            passed       INTEGER NOT NULL,
-            ts           REAL NOT NULL
-        );
-        CREATE TABLE drafts (
-            exercise_id TEXT PRIMARY KEY,
-            source      TEXT NOT NULL,
-            updated     REAL NOT NULL
-        );
-        CREATE TABLE bookmarks (
-            item_id TEXT PRIMARY KEY,
-            note    TEXT NOT NULL DEFAULT '',
-            ts      REAL NOT NULL
-        );
-        """
-    )
-
-
-def _migrate_v2(conn: sqlite3.Connection) -> None:
-    """Version 2: attempt metadata for statistics, FSRS cards, exams."""
-    _script(conn, 
-        """
-        ALTER TABLE attempts ADD COLUMN bank_hash TEXT NOT NULL DEFAULT '';
-        ALTER TABLE attempts ADD COLUMN correct   INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE attempts ADD COLUMN section   TEXT NOT NULL DEFAULT '';
-        ALTER TABLE attempts ADD COLUMN kind      TEXT NOT NULL DEFAULT '';
-        ALTER TABLE attempts ADD COLUMN tags      TEXT NOT NULL DEFAULT '';
-        ALTER TABLE attempts ADD COLUMN mode      TEXT NOT NULL DEFAULT 'practice';
-        UPDATE attempts SET correct = (score >= 0.999);
-        CREATE INDEX attempts_ts ON attempts(ts);
-        CREATE INDEX attempts_section_ts ON attempts(section, ts);
-        ALTER TABLE submissions ADD COLUMN exercise_hash TEXT NOT NULL DEFAULT '';
-        CREATE INDEX submissions_exercise ON submissions(exercise_id, ts);
-        CREATE TABLE cards (
-            card_key    TEXT PRIMARY KEY,          -- 'item:<id>' or 'exercise:<id>'
-            target_kind TEXT NOT NULL,
-            target_id   TEXT NOT NULL,
-            card_id     INTEGER NOT NULL,
-            state       INTEGER NOT NULL,
-            step        INTEGER,
-            stability   REAL,
-            difficulty  REAL,
-            due         REAL NOT NULL,
-            last_review REAL,
-            reps        INTEGER NOT NULL DEFAULT 0,
-            lapses      INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX cards_due ON cards(due);
-        CREATE TABLE exams (
-            uuid        TEXT PRIMARY KEY,
-            started     REAL NOT NULL,
-            finished    REAL NOT NULL,
-            duration_s  REAL NOT NULL,
-            score       REAL NOT NULL,
-            max_score   REAL NOT NULL,
-            timed_out   INTEGER NOT NULL DEFAULT 0,
-            seed        INTEGER,
-            report_json TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE TABLE exam_items (
-            exam_uuid   TEXT NOT NULL REFERENCES exams(uuid) ON DELETE CASCADE,
-            position    INTEGER NOT NULL,
-            item_id     TEXT NOT NULL,
-            section     TEXT NOT NULL DEFAULT '',
-            answer_json TEXT,
-            score       REAL NOT NULL,
-            correct     INTEGER NOT NULL,
-            PRIMARY KEY (exam_uuid, position)
-        );
-        """
-    )
-
-
-def _migrate_v3(conn: sqlite3.Connection) -> None:
-    """Version 3: covering indexes for the review queues (last result per item, recent accuracy per section)."""
-    _script(conn, """
-        DROP INDEX attempts_item;
-        CREATE INDEX attempts_item ON attempts(item_id, ts, correct);
-        DROP INDEX attempts_section_ts;
-        CREATE INDEX attempts_section_ts ON attempts(section, ts, correct);
-        """)
-
-
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_v1, _migrate_v2, _migrate_v3)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-# --------------------------------------------------------------------------- records
-
-@dataclass(frozen=True)
-class Attempt:
-    """One answer to one item.  ``at``/``uuid`` are filled by the store when empty."""
-
-    item_id: str
-    score: float
-    correct: bool
-    answer: Any = None
-    seconds: float | None = None
-    hint_used: bool = False
-    item_hash: str = ""
-    bank_hash: str = ""
-    section: str = ""
-    kind: str = ""
-    tags: tuple[str, ...] = ()
-    mode: str = "practice"
-    at: datetime | None = None
-    uuid: str = ""
-
-    @classmethod
-    def for_item(cls, item: Any, *, score: float, correct: bool | None = None, answer: Any = None,
-                 seconds: float | None = None, hint_used: bool = False, bank_hash: str = "",
-                 mode: str = "practice", at: datetime | None = None) -> "Attempt":
-        """Build an attempt from a :class:`studyapp.content.model.Item`."""
-        return cls(
-            item_id=item.id, score=float(score),
-            correct=bool(score >= 0.999) if correct is None else bool(correct),
-            answer=answer, seconds=seconds, hint_used=hint_used, item_hash=item.content_hash,
-            bank_hash=bank_hash, section=item.section, kind=item.kind, tags=tuple(item.tags),
-            mode=mode, at=at,
-        )
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """FSRS card state as stored (the scheduler converts to/from ``fsrs.Card``)."""
-
-    card_key: str
-    target_kind: str
-    target_id: str
-    card_id: int
-    state: int
-    step: int | None
-    stability: float | None
-    difficulty: float | None
-    due: datetime
-    last_review: datetime | None
-    reps: int = 0
-    lapses: int = 0
-
-
-@dataclass(frozen=True)
-class Submission:
-    exercise_id: str
-    source: str
-    verdict: Any
-    passed: bool
-    exercise_hash: str = ""
-    at: datetime | None = None
-    uuid: str = ""
-
-
-@dataclass(frozen=True)
-class ExamRecord:
-    """An exam's result as stored; ``items`` are (item_id, section, answer, score, correct)."""
-
-    started: datetime
-    finished: datetime
-    duration_s: float
-    score: float
-    max_score: float
-    timed_out: bool = False
-    seed: int | None = None
-    report: Mapping[str, Any] = field(default_factory=dict)
-    items: tuple[tuple[str, str, Any, float, bool], ...] = ()
-    uuid: str = ""
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-        return asdict(value)
-    return repr(value)
-
-
-def _loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-# --------------------------------------------------------------------------- store
 
 class Store:
     """The progress database.  Use :meth:`open` for the default location."""
@@ -317,7 +29,7 @@ class Store:
         self.recovered_to: Path | None = None
         self._lock = threading.RLock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = self._open_checked()
+        self._conn = recovery.open_checked(self)
         try:
             self._migrate()
         except BaseException:
@@ -343,74 +55,17 @@ class Store:
             raise
         return conn
 
-    def _open_checked(self) -> sqlite3.Connection:
-        existed = self.path.exists() and self.path.stat().st_size > 0
-        # SQLite may checkpoint or delete a -wal it cannot use when the check's connection
-        # closes; keep a copy (a -wal only survives a crash, so this is rare and small) so a
-        # damaged database is moved aside complete.
-        wal = self.path.with_name(self.path.name + "-wal")
-        wal_copy = self.path.with_name(self.path.name + "-wal.precheck")
-        if wal.exists() and wal.stat().st_size > 0:
-            shutil.copyfile(wal, wal_copy)
-        problem: str | None = None
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = self._connect()
-            if existed:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
-                if rows != [("ok",)]:
-                    problem = "; ".join(str(r[0]) for r in rows[:5])
-        except sqlite3.DatabaseError as exc:
-            code = getattr(exc, "sqlite_errorcode", None)
-            if code is not None and code & 0xFF not in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-                # locked / busy / I/O / permission: not damage -- never move a healthy file aside
-                if conn is not None:
-                    conn.close()
-                wal_copy.unlink(missing_ok=True)
-                raise StoreError(f"cannot open {self.path}: {exc}") from exc
-            problem = str(exc) or type(exc).__name__
-        if problem is None:
-            assert conn is not None
-            wal_copy.unlink(missing_ok=True)
-            return conn
-        if conn is not None:
-            conn.close()
-        if wal_copy.exists():
-            os.replace(wal_copy, wal)
-        aside = self._move_aside()
-        self.recovered_to = aside
-        self.recovery_message = (
-            f"The progress database {self.path} was damaged ({problem}). "
-            f"It was moved aside to {aside} and a fresh database was started; "
-            "the damaged file is kept so nothing is lost."
-        )
-        return self._connect()
-
-    def _move_aside(self) -> Path:
-        stamp = self.clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        aside, n = base, 1
-        while aside.exists():
-            aside = base.with_name(f"{base.name}.{n}")
-            n += 1
-        os.replace(self.path, aside)
-        for suffix in ("-wal", "-shm", "-journal"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                os.replace(side, aside.with_name(aside.name + suffix))
-        return aside
-
     def _migrate(self) -> None:
         with self._lock:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
+            if version > schema.SCHEMA_VERSION:
                 raise NewerSchemaError(
-                    f"{self.path} has schema version {version}, newer than this app's {SCHEMA_VERSION}; "
+                    f"{self.path} has schema version {version}, newer than this app's {schema.SCHEMA_VERSION}; "
                     "update the app (the file was not modified)"
                 )
-            for number in range(version, SCHEMA_VERSION):
+            for number in range(version, schema.SCHEMA_VERSION):
                 with self._write() as conn:
-                    MIGRATIONS[number](conn)
+                    schema.MIGRATIONS[number](conn)
                     conn.execute(f"PRAGMA user_version = {number + 1}")
 
     @property
@@ -726,69 +381,10 @@ class Store:
             return out
 
     # -- export / import -----------------------------------------------------------
-
-    _EXPORT_TABLES: dict[str, tuple[str, ...]] = {
-        "attempts": ("uuid", "item_id", "item_hash", "bank_hash", "answer_json", "score", "correct", "seconds",
-                     "ts", "hint_used", "section", "kind", "tags", "mode"),
-        "submissions": ("uuid", "exercise_id", "exercise_hash", "source", "verdict_json", "passed", "ts"),
-        "drafts": ("exercise_id", "source", "updated"),
-        "bookmarks": ("item_id", "note", "ts"),
-        "cards": ("card_key", "target_kind", "target_id", "card_id", "state", "step", "stability", "difficulty",
-                  "due", "last_review", "reps", "lapses"),
-        "exams": ("uuid", "started", "finished", "duration_s", "score", "max_score", "timed_out", "seed",
-                  "report_json"),
-        "exam_items": ("exam_uuid", "position", "item_id", "section", "answer_json", "score", "correct"),
-    }
-
     def export_data(self) -> dict[str, Any]:
-        """Everything as plain JSON-able data (rows as lists in the column order given)."""
-        with self._lock:
-            self._conn.execute("BEGIN")  # one consistent snapshot
-            try:
-                tables = {
-                    name: {"columns": list(cols),
-                           "rows": [list(r) for r in self._conn.execute(f"SELECT {', '.join(cols)} FROM {name}")]}
-                    for name, cols in self._EXPORT_TABLES.items()
-                }
-            finally:
-                self._conn.execute("COMMIT")
-        return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "schema": SCHEMA_VERSION,
-                "exported_at": self.clock().isoformat(), "tables": tables}
+        """Everything as plain JSON-able data (see :mod:`.transfer`)."""
+        return transfer.export_data(self)
 
-    def import_data(self, data: Mapping[str, Any]) -> dict[str, int]:
-        """Merge an export: rows already present (same uuid / key) are kept, so importing twice adds nothing.
-
-        Drafts keep the newer text; cards keep the state with the later last review.
-        Returns ``{table: rows added or changed}``.
-        """
-        if data.get("format") != EXPORT_FORMAT:
-            raise StoreError("not a studyapp progress export")
-        if int(data.get("version", 0)) > EXPORT_VERSION:
-            raise StoreError(f"export version {data.get('version')} is newer than this app understands")
-        tables = data.get("tables", {})
-        counts: dict[str, int] = {}
-        with self._write() as conn:
-            for name, cols in self._EXPORT_TABLES.items():
-                block = tables.get(name)
-                if not block:
-                    counts[name] = 0
-                    continue
-                given = list(block["columns"])
-                unknown = set(given) - set(cols)
-                if unknown:
-                    raise StoreError(f"unknown columns in {name}: {sorted(unknown)}")
-                collist = ", ".join(given)
-                marks = ", ".join("?" for _ in given)
-                if name == "drafts":
-                    sql = (f"INSERT INTO drafts ({collist}) VALUES ({marks}) ON CONFLICT(exercise_id) DO UPDATE"
-                           " SET source=excluded.source, updated=excluded.updated WHERE excluded.updated > drafts.updated")
-                elif name == "cards":
-                    updates = ", ".join(f"{c}=excluded.{c}" for c in given if c != "card_key")
-                    sql = (f"INSERT INTO cards ({collist}) VALUES ({marks}) ON CONFLICT(card_key) DO UPDATE SET {updates}"
-                           " WHERE coalesce(excluded.last_review, 0) > coalesce(cards.last_review, 0)")
-                else:
-                    sql = f"INSERT OR IGNORE INTO {name} ({collist}) VALUES ({marks})"
-                before = conn.total_changes
-                conn.executemany(sql, [tuple(r) for r in block["rows"]])
-                counts[name] = conn.total_changes - before
-        return counts
+    def import_data(self, data: Mapping[str, Any], **known: Any) -> dict[str, int]:
+        """Merge an export after validating all of it (see :func:`.transfer.import_data`)."""
+        return transfer.import_data(self, data, **known)
