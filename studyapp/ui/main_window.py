@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.model import Library
 from studyapp.progress.overview import section_progress
-from studyapp.progress.store import Store
+from studyapp.progress.store import Store, StoreError
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
@@ -85,6 +85,10 @@ T = Catalog(
         "recovered": {"en": "Your progress database was damaged", "ja": "学習記録のデータベースが破損していました"},
         "imported": {"en": "Imported: {summary}", "ja": "インポートしました: {summary}"},
         "exported": {"en": "Progress exported to {path}", "ja": "学習記録を {path} に書き出しました"},
+        "export_failed": {"en": "Could not export to {path}: {error}\nAn existing file there is unchanged.",
+                          "ja": "{path} に書き出せませんでした: {error}\n既存のファイルは変更されていません。"},
+        "import_failed": {"en": "Could not import {path}: {error}\nNothing was changed.",
+                          "ja": "{path} をインポートできませんでした: {error}\n何も変更されていません。"},
         "nothing_due": {"en": "Nothing is due right now.", "ja": "いま復習期限の問題はありません。"},
         "about_text": {"en": "studyapp: quizzes, code exercises and spaced review for recurrent networks (E資格 Day 3).",
                        "ja": "studyapp: 再帰型ネットワーク（E資格 Day 3）のための問題演習・コード課題・間隔反復の学習アプリ。"},
@@ -501,18 +505,28 @@ class MainWindow(QMainWindow):
     def export_progress(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, T("export", self.language), "studyapp-progress.json", "JSON (*.json)")
         if path:
-            import json
+            from studyapp.progress.store.transfer import write_export
 
-            Path(path).write_text(json.dumps(self.store.export_data(), ensure_ascii=False, indent=1), encoding="utf-8")
+            try:
+                write_export(self.store, path, indent=1)
+            except (OSError, StoreError) as exc:
+                QMessageBox.warning(self, T("export", self.language), T("export_failed", self.language, path=path, error=str(exc)))
+                return
             self.statusBar().showMessage(T("exported", self.language, path=path), 5000)
 
     def import_progress(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, T("import", self.language), "", "JSON (*.json)")
         if path:
-            import json
+            from studyapp.progress.store import read_export
 
-            counts = self.store.import_data(json.loads(Path(path).read_text(encoding="utf-8")))
-            self.statusBar().showMessage(T("imported", self.language, summary=", ".join(f"{k} {v}" for k, v in counts.items())), 8000)
+            try:
+                report = self.store.import_data(read_export(path), items={i.id for i in self.library.items()},
+                                                exercises={e.id for e in self.library.exercises()})
+            except (OSError, StoreError) as exc:
+                QMessageBox.warning(self, T("import", self.language), T("import_failed", self.language, path=path, error=str(exc)))
+                return
+            QMessageBox.information(self, T("import", self.language), report.summary())
+            self.statusBar().showMessage(T("imported", self.language, summary=", ".join(f"{k} {v}" for k, v in report.items())), 8000)
             self._populate()
 
     def reload_content(self) -> None:

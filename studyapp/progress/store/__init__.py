@@ -48,7 +48,7 @@ from . import schema  # noqa: F401 - tests patch store.schema.MIGRATIONS
 from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, StoreError, Submission, from_ts, to_ts,
                       utc_now)
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .transfer import EXPORT_FORMAT, EXPORT_VERSION
+from .transfer import EXPORT_FORMAT, EXPORT_VERSION, ImportReport, read_export
 
 __all__ = ["DB_NAME", "EXPORT_FORMAT", "EXPORT_VERSION", "MIGRATIONS", "SCHEMA_VERSION", "Attempt", "CardRow", "Clock",
-           "ExamRecord", "NewerSchemaError", "Store", "StoreError", "Submission", "from_ts", "to_ts", "utc_now"]
+           "ExamRecord", "ImportReport", "NewerSchemaError", "Store", "StoreError", "Submission", "from_ts", "read_export", "to_ts", "utc_now"]

@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import recovery, schema, transfer
+from .validity import invalid_row_counts, valid_rows_sql
 from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, StoreError, Submission, _json, _loads,
                       from_ts, to_ts, utc_now)
 
 DB_NAME = "progress.sqlite3"
+# readers only see rows every screen can use; out-of-range rows are counted by Store.invalid_rows()
+_OK = {table: valid_rows_sql(table) for table in ("attempts", "submissions", "drafts", "bookmarks", "cards", "exams", "exam_items")}
+_OK_RESULT = valid_rows_sql("attempts", ("ts", "correct"))  # on the covering indexes (.., ts, correct)
 
 
 class Store:
@@ -108,6 +112,10 @@ class Store:
         """Read-only SQL for the progress modules (statistics); do not write through this."""
         return self._read(sql, params)
 
+    def invalid_rows(self) -> dict[str, int]:
+        """``{table: stored rows out of range}``: rows the readers skip (reported by stats and Check database)."""
+        return invalid_row_counts(self._read)
+
     def now(self) -> datetime:
         return self.clock()
 
@@ -149,10 +157,10 @@ class Store:
     def attempts(self, item_id: str | None = None, *, limit: int | None = None) -> list[Attempt]:
         """Attempts, newest first (optionally of one item)."""
         sql = ("SELECT uuid, item_id, item_hash, bank_hash, answer_json, score, correct, seconds, ts,"
-               " hint_used, section, kind, tags, mode FROM attempts")
+               f" hint_used, section, kind, tags, mode FROM attempts WHERE {_OK['attempts']}")
         params: list[Any] = []
         if item_id is not None:
-            sql += " WHERE item_id = ?"
+            sql += " AND item_id = ?"
             params.append(item_id)
         sql += " ORDER BY ts DESC, id DESC"
         if limit is not None:
@@ -199,7 +207,7 @@ class Store:
         """``{item id: (last attempt correct, its ts)}``."""
         # SQLite returns the bare column ``correct`` from the row holding max(ts); the covering
         # index (item_id, ts, correct) makes this one index scan.
-        rows = self._read("SELECT item_id, correct, max(ts) FROM attempts GROUP BY item_id")
+        rows = self._read(f"SELECT item_id, correct, max(ts) FROM attempts WHERE {_OK_RESULT} GROUP BY item_id")
         return {r[0]: (bool(r[1]), r[2]) for r in rows}
 
     def recent_accuracy(self, *, by: str = "section", window: int = 20) -> dict[str, tuple[float, int]]:
@@ -207,24 +215,24 @@ class Store:
         if by == "section":
             # one short index range per section (covering index (section, ts, correct))
             with self._lock:
-                sections = [r[0] for r in self._conn.execute("SELECT DISTINCT section FROM attempts")]
+                sections = [r[0] for r in self._conn.execute(f"SELECT DISTINCT section FROM attempts")]
                 out = {}
                 for section in sections:
                     acc, n = self._conn.execute(
-                        "SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts WHERE section = ?"
+                        f"SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts WHERE section = ? AND {_OK_RESULT}"
                         " ORDER BY ts DESC, id DESC LIMIT ?)", (section, window)).fetchone()
                     out[section] = (float(acc), int(n))
             return out
         if by == "tag":
             # tags are stored space-separated; walk attempts newest first (index on ts) per tag
             with self._lock:
-                tags = sorted({t for (joined,) in self._conn.execute("SELECT DISTINCT tags FROM attempts")
+                tags = sorted({t for (joined,) in self._conn.execute(f"SELECT DISTINCT tags FROM attempts WHERE typeof(tags) = 'text'")
                                for t in joined.split()})
                 out = {}
                 for tag in tags:
                     acc, n = self._conn.execute(
                         "SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts INDEXED BY attempts_ts"
-                        " WHERE instr(' ' || tags || ' ', ?) > 0 ORDER BY ts DESC LIMIT ?)",
+                        f" WHERE instr(' ' || tags || ' ', ?) > 0 AND {_OK_RESULT} ORDER BY ts DESC LIMIT ?)",
                         (f" {tag} ", window),
                     ).fetchone()
                     out[tag] = (float(acc), int(n))
@@ -258,14 +266,14 @@ class Store:
         return CardRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], from_ts(r[8]), from_ts(r[9]), r[10], r[11])
 
     def card(self, card_key: str) -> CardRow | None:
-        rows = self._read(f"SELECT {self._CARD_COLS} FROM cards WHERE card_key = ?", (card_key,))
+        rows = self._read(f"SELECT {self._CARD_COLS} FROM cards WHERE card_key = ? AND {_OK['cards']}", (card_key,))
         return self._card(rows[0]) if rows else None
 
     def cards(self) -> list[CardRow]:
-        return [self._card(r) for r in self._read(f"SELECT {self._CARD_COLS} FROM cards ORDER BY due")]
+        return [self._card(r) for r in self._read(f"SELECT {self._CARD_COLS} FROM cards WHERE {_OK['cards']} ORDER BY due")]
 
     def due_cards(self, until: datetime, *, target_kind: str | None = None) -> list[CardRow]:
-        sql = f"SELECT {self._CARD_COLS} FROM cards WHERE due <= ?"
+        sql = f"SELECT {self._CARD_COLS} FROM cards WHERE due <= ? AND {_OK['cards']}"
         params: list[Any] = [to_ts(until)]
         if target_kind is not None:
             sql += " AND target_kind = ?"
@@ -290,10 +298,10 @@ class Store:
         return filled
 
     def submissions(self, exercise_id: str | None = None) -> list[Submission]:
-        sql = "SELECT uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts FROM submissions"
+        sql = f"SELECT uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts FROM submissions WHERE {_OK['submissions']}"
         params: tuple = ()
         if exercise_id is not None:
-            sql += " WHERE exercise_id = ?"
+            sql += " AND exercise_id = ?"
             params = (exercise_id,)
         return [
             Submission(uuid=r[0], exercise_id=r[1], exercise_hash=r[2], source=r[3], verdict=_loads(r[4]),
@@ -303,7 +311,7 @@ class Store:
 
     def passed_exercise_ids(self) -> set[str]:
         """Exercises with at least one passing submission (without loading sources or verdicts)."""
-        return {r[0] for r in self._read("SELECT DISTINCT exercise_id FROM submissions WHERE passed", ())}
+        return {r[0] for r in self._read(f"SELECT DISTINCT exercise_id FROM submissions WHERE passed AND {_OK['submissions']}", ())}
 
     def save_draft(self, exercise_id: str, source: str) -> None:
         """Autosave (one small upsert; cheap enough for every debounced keystroke)."""
@@ -315,7 +323,7 @@ class Store:
             )
 
     def load_draft(self, exercise_id: str) -> str | None:
-        rows = self._read("SELECT source FROM drafts WHERE exercise_id = ?", (exercise_id,))
+        rows = self._read(f"SELECT source FROM drafts WHERE exercise_id = ? AND {_OK['drafts']}", (exercise_id,))
         return rows[0][0] if rows else None
 
     def delete_draft(self, exercise_id: str) -> None:
@@ -337,7 +345,7 @@ class Store:
 
     def bookmarks(self) -> dict[str, str]:
         """``{item id: note}``, oldest first."""
-        return dict(self._read("SELECT item_id, note FROM bookmarks ORDER BY ts, item_id"))
+        return dict(self._read(f"SELECT item_id, note FROM bookmarks WHERE {_OK['bookmarks']} ORDER BY ts, item_id"))
 
     def is_bookmarked(self, item_id: str) -> bool:
         return bool(self._read("SELECT 1 FROM bookmarks WHERE item_id = ?", (item_id,)))
@@ -366,14 +374,14 @@ class Store:
         with self._lock:
             rows = self._conn.execute(
                 "SELECT uuid, started, finished, duration_s, score, max_score, timed_out, seed, report_json"
-                " FROM exams ORDER BY finished, uuid").fetchall()
+                f" FROM exams WHERE {_OK['exams']} ORDER BY finished, uuid").fetchall()
             out = []
             for r in rows:
                 items = tuple(
                     (i[0], i[1], _loads(i[2]), i[3], bool(i[4]))
                     for i in self._conn.execute(
                         "SELECT item_id, section, answer_json, score, correct FROM exam_items"
-                        " WHERE exam_uuid = ? ORDER BY position", (r[0],))
+                        f" WHERE exam_uuid = ? AND {_OK['exam_items']} ORDER BY position", (r[0],))
                 )
                 out.append(ExamRecord(uuid=r[0], started=from_ts(r[1]), finished=from_ts(r[2]),  # type: ignore[arg-type]
                                       duration_s=r[3], score=r[4], max_score=r[5], timed_out=bool(r[6]),
@@ -385,6 +393,6 @@ class Store:
         """Everything as plain JSON-able data (see :mod:`.transfer`)."""
         return transfer.export_data(self)
 
-    def import_data(self, data: Mapping[str, Any], **known: Any) -> dict[str, int]:
+    def import_data(self, data: Any, **known: Any) -> "transfer.ImportReport":
         """Merge an export after validating all of it (see :func:`.transfer.import_data`)."""
         return transfer.import_data(self, data, **known)
