@@ -10,12 +10,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import recovery, schema, transfer
+from .pending import PendingWrites, classify, is_transient, journal_path
+from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, Review, StoreError, Submission, _json,
+                      _loads, from_ts, to_ts, utc_now)
 from .validity import invalid_row_counts, valid_rows_sql
-from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, StoreError, Submission, _json, _loads,
-                      from_ts, to_ts, utc_now)
+
+Reviewer = Callable[[Review, "CardRow | None"], CardRow]
+Listener = Callable[[], None]
 
 DB_NAME = "progress.sqlite3"
 # readers only see rows every screen can use; out-of-range rows are counted by Store.invalid_rows()
@@ -26,30 +30,52 @@ _OK_RESULT = valid_rows_sql("attempts", ("ts", "correct"))  # on the covering in
 class Store:
     """The progress database.  Use :meth:`open` for the default location."""
 
-    def __init__(self, path: str | os.PathLike[str], *, clock: Clock = utc_now) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, clock: Clock = utc_now, busy_timeout: float = 10.0) -> None:
+        """``busy_timeout``: how long one write waits for another process's lock before it is
+        kept as pending (the UI passes a short one so that it never freezes)."""
         self.path = Path(path)
         self.clock = clock
+        self.busy_timeout = busy_timeout
         self.recovery_message: str | None = None
         self.recovered_to: Path | None = None
+        self.salvage_report: dict[str, int] | None = None
+        self.reviewer: Reviewer | None = None
+        self.write_problem: str | None = None  # see pending.LOCKED etc.; None while writes succeed
+        self.write_problem_detail = ""
+        self._listeners: list[Listener] = []
         self._lock = threading.RLock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = recovery.open_checked(self)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if not self.path.exists():
+                raise StoreError(f"cannot create the data folder {self.path.parent}: {exc.strerror or exc}") from exc
+        self.read_only = self.path.exists() and not (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        self._pending = PendingWrites(journal_path(self.path))
+        try:
+            self._conn = recovery.open_checked(self)
+        except sqlite3.OperationalError as exc:  # e.g. a new file in a read-only folder
+            raise StoreError(f"cannot open {self.path}: {exc}") from exc
         try:
             self._migrate()
         except BaseException:
             self._conn.close()
             raise
+        if self.read_only:
+            self._set_problem("read_only", f"{self.path} is read-only")
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike[str] | None = None, *, clock: Clock = utc_now) -> "Store":
+    def open(cls, data_dir: str | os.PathLike[str] | None = None, *, clock: Clock = utc_now,
+             busy_timeout: float = 10.0) -> "Store":
         from studyapp.paths import data_dir as resolve
 
-        return cls(resolve(data_dir) / DB_NAME, clock=clock)
+        return cls(resolve(data_dir) / DB_NAME, clock=clock, busy_timeout=busy_timeout)
 
     # -- lifecycle -----------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        if self.read_only:
+            return self._connect_read_only()
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self.busy_timeout)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -59,6 +85,23 @@ class Store:
             raise
         return conn
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Statistics, review and export work on a file (or folder) the learner cannot write.
+
+        ``mode=ro`` still needs to create the WAL index beside the file; where
+        even that is impossible, ``immutable=1`` reads the file as it is.
+        """
+        uri = self.path.resolve().as_uri()
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None, check_same_thread=False,
+                                   timeout=self.busy_timeout)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+        raise StoreError(f"cannot open {self.path} even for reading")
+
     def _migrate(self) -> None:
         with self._lock:
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -67,6 +110,8 @@ class Store:
                     f"{self.path} has schema version {version}, newer than this app's {schema.SCHEMA_VERSION}; "
                     "update the app (the file was not modified)"
                 )
+            if self.read_only and version < schema.SCHEMA_VERSION:
+                raise StoreError(f"{self.path} is read-only and was written by an older version; it cannot be upgraded in place")
             for number in range(version, schema.SCHEMA_VERSION):
                 with self._write() as conn:
                     schema.MIGRATIONS[number](conn)
@@ -83,6 +128,8 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            if self._pending and not self.read_only:
+                self.flush_pending()  # what is still pending stays in the journal for the next start
             self._conn.close()
 
     def __enter__(self) -> "Store":
@@ -119,6 +166,62 @@ class Store:
     def now(self) -> datetime:
         return self.clock()
 
+    # -- writes that must not be lost ---------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        """Called (from the writing thread) whenever :attr:`write_problem` or the pending count changes."""
+        self._listeners.append(listener)
+
+    def _set_problem(self, problem: str | None, detail: str = "") -> None:
+        self.write_problem, self.write_problem_detail = problem, detail
+        for listener in list(self._listeners):
+            listener()
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    def _durable(self, name: str, *args: Any) -> None:
+        """Apply one write; if the place fails (locked, read-only, full), keep it pending instead of losing it."""
+        with self._lock:
+            if self._pending or not self._try_apply(name, list(args)):
+                self._pending.add(name, list(args))
+                self.flush_pending()
+
+    def _try_apply(self, name: str, args: list[Any]) -> bool:
+        """One write in its own transaction; ``False`` (and :attr:`write_problem` set) if the place failed."""
+        if any(isinstance(a, Review) for a in args) and self.reviewer is None:
+            return False  # a card review waits for the scheduler (it computes the new state)
+        try:
+            if self.read_only:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            with self._write() as conn:
+                getattr(self, "_apply_" + name)(conn, *args)
+        except Exception as exc:  # noqa: BLE001 - only errors of the place are kept for later
+            if not is_transient(exc):
+                raise
+            self._set_problem(classify(exc), str(exc))
+            return False
+        return True
+
+    def flush_pending(self) -> bool:
+        """Apply the pending writes in order; ``True`` when none is left."""
+        with self._lock:
+            while self._pending:
+                name, args = self._pending.ops[0]
+                try:
+                    if not self._try_apply(name, args):
+                        break
+                except Exception:
+                    self._pending.drop_first()  # a bug in the data, not the place: retrying cannot help
+                    raise
+                self._pending.drop_first()
+            if not self._pending and self.write_problem is not None and not self.read_only:
+                self._set_problem(None)
+            elif self._pending:
+                for listener in list(self._listeners):
+                    listener()
+            return not self._pending
+
     # -- attempts ------------------------------------------------------------
 
     def _attempt_params(self, attempt: Attempt) -> tuple[Attempt, tuple]:
@@ -137,14 +240,26 @@ class Store:
         " seconds, ts, hint_used, section, kind, tags, mode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
-    def record_attempt(self, attempt: Attempt, card: CardRow | None = None) -> Attempt:
-        """Store one attempt (and, in the same transaction, the card's new state)."""
-        filled, params = self._attempt_params(attempt)
-        with self._write() as conn:
-            conn.execute(self._INSERT_ATTEMPT, params)
-            if card is not None:
-                self._put_card(conn, card)
+    def record_attempt(self, attempt: Attempt, card: CardRow | None = None, *, review: Review | None = None) -> Attempt:
+        """Store one attempt and, in the same transaction, the card's new state: ``card`` as given,
+        or ``review`` applied to the card as it is inside that transaction."""
+        filled, _params = self._attempt_params(attempt)
+        self._durable("record_attempt", filled, card, review)
         return filled
+
+    def _apply_record_attempt(self, conn: sqlite3.Connection, attempt: Attempt, card: CardRow | None,
+                              review: Review | None) -> None:
+        conn.execute(self._INSERT_ATTEMPT, self._attempt_params(attempt)[1])
+        self._apply_card(conn, card, review)
+
+    def _apply_card(self, conn: sqlite3.Connection, card: CardRow | None, review: Review | None) -> None:
+        if review is not None:
+            assert self.reviewer is not None
+            rows = conn.execute(f"SELECT {self._CARD_COLS} FROM cards WHERE card_key = ? AND {_OK['cards']}",
+                                (review.card_key,)).fetchall()
+            card = self.reviewer(review, self._card(rows[0]) if rows else None)
+        if card is not None:
+            self._put_card(conn, card)
 
     def record_attempts(self, attempts: Iterable[Attempt]) -> int:
         """Batch insert (one transaction, ``executemany``); cards are not touched."""
@@ -255,8 +370,10 @@ class Store:
         )
 
     def put_card(self, card: CardRow) -> None:
-        with self._write() as conn:
-            self._put_card(conn, card)
+        self._durable("put_card", card)
+
+    def _apply_put_card(self, conn: sqlite3.Connection, card: CardRow) -> None:
+        self._put_card(conn, card)
 
     _CARD_COLS = ("card_key, target_kind, target_id, card_id, state, step, stability, difficulty, due,"
                   " last_review, reps, lapses")
@@ -282,20 +399,23 @@ class Store:
 
     # -- code submissions and drafts --------------------------------------------
 
-    def record_submission(self, submission: Submission, card: CardRow | None = None) -> Submission:
+    def record_submission(self, submission: Submission, card: CardRow | None = None, *,
+                          review: Review | None = None) -> Submission:
         filled = replace(submission, uuid=submission.uuid or uuidlib.uuid4().hex,
                          at=submission.at or self.clock())
-        assert filled.at is not None
-        with self._write() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO submissions (uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (filled.uuid, filled.exercise_id, filled.exercise_hash, filled.source, _json(filled.verdict),
-                 int(bool(filled.passed)), to_ts(filled.at)),
-            )
-            if card is not None:
-                self._put_card(conn, card)
+        self._durable("record_submission", filled, card, review)
         return filled
+
+    def _apply_record_submission(self, conn: sqlite3.Connection, filled: Submission, card: CardRow | None,
+                                 review: Review | None) -> None:
+        assert filled.at is not None
+        conn.execute(
+            "INSERT OR IGNORE INTO submissions (uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (filled.uuid, filled.exercise_id, filled.exercise_hash, filled.source, _json(filled.verdict),
+             int(bool(filled.passed)), to_ts(filled.at)),
+        )
+        self._apply_card(conn, card, review)
 
     def submissions(self, exercise_id: str | None = None) -> list[Submission]:
         sql = f"SELECT uuid, exercise_id, exercise_hash, source, verdict_json, passed, ts FROM submissions WHERE {_OK['submissions']}"
@@ -315,33 +435,42 @@ class Store:
 
     def save_draft(self, exercise_id: str, source: str) -> None:
         """Autosave (one small upsert; cheap enough for every debounced keystroke)."""
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO drafts (exercise_id, source, updated) VALUES (?,?,?)"
-                " ON CONFLICT(exercise_id) DO UPDATE SET source=excluded.source, updated=excluded.updated",
-                (exercise_id, source, to_ts(self.clock())),
-            )
+        self._durable("save_draft", exercise_id, source, to_ts(self.clock()))
+
+    def _apply_save_draft(self, conn: sqlite3.Connection, exercise_id: str, source: str, updated: float) -> None:
+        conn.execute(
+            "INSERT INTO drafts (exercise_id, source, updated) VALUES (?,?,?)"
+            " ON CONFLICT(exercise_id) DO UPDATE SET source=excluded.source, updated=excluded.updated",
+            (exercise_id, source, updated),
+        )
 
     def load_draft(self, exercise_id: str) -> str | None:
+        known, pending = self._pending.latest_draft(exercise_id)
+        if known:  # a draft not yet written is the newest one
+            return pending
         rows = self._read(f"SELECT source FROM drafts WHERE exercise_id = ? AND {_OK['drafts']}", (exercise_id,))
         return rows[0][0] if rows else None
 
     def delete_draft(self, exercise_id: str) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM drafts WHERE exercise_id = ?", (exercise_id,))
+        self._durable("delete_draft", exercise_id)
+
+    def _apply_delete_draft(self, conn: sqlite3.Connection, exercise_id: str) -> None:
+        conn.execute("DELETE FROM drafts WHERE exercise_id = ?", (exercise_id,))
 
     # -- bookmarks ---------------------------------------------------------------
 
     def set_bookmark(self, item_id: str, marked: bool = True, note: str = "") -> None:
-        with self._write() as conn:
-            if marked:
-                conn.execute(
-                    "INSERT INTO bookmarks (item_id, note, ts) VALUES (?,?,?)"
-                    " ON CONFLICT(item_id) DO UPDATE SET note=excluded.note",
-                    (item_id, note, to_ts(self.clock())),
-                )
-            else:
-                conn.execute("DELETE FROM bookmarks WHERE item_id = ?", (item_id,))
+        self._durable("set_bookmark", item_id, marked, note, to_ts(self.clock()))
+
+    def _apply_set_bookmark(self, conn: sqlite3.Connection, item_id: str, marked: bool, note: str, ts: float) -> None:
+        if marked:
+            conn.execute(
+                "INSERT INTO bookmarks (item_id, note, ts) VALUES (?,?,?)"
+                " ON CONFLICT(item_id) DO UPDATE SET note=excluded.note",
+                (item_id, note, ts),
+            )
+        else:
+            conn.execute("DELETE FROM bookmarks WHERE item_id = ?", (item_id,))
 
     def bookmarks(self) -> dict[str, str]:
         """``{item id: note}``, oldest first."""
@@ -354,20 +483,23 @@ class Store:
 
     def record_exam(self, exam: ExamRecord) -> ExamRecord:
         filled = replace(exam, uuid=exam.uuid or uuidlib.uuid4().hex)
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO exams (uuid, started, finished, duration_s, score, max_score, timed_out, seed, report_json)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (filled.uuid, to_ts(filled.started), to_ts(filled.finished), filled.duration_s, filled.score,
-                 filled.max_score, int(filled.timed_out), filled.seed, _json(dict(filled.report))),
-            )
-            conn.executemany(
-                "INSERT INTO exam_items (exam_uuid, position, item_id, section, answer_json, score, correct)"
-                " VALUES (?,?,?,?,?,?,?)",
-                [(filled.uuid, i, it[0], it[1], _json(it[2]), float(it[3]), int(bool(it[4])))
-                 for i, it in enumerate(filled.items)],
-            )
+        self._durable("record_exam", filled)
         return filled
+
+    def _apply_record_exam(self, conn: sqlite3.Connection, filled: ExamRecord) -> None:
+        # OR IGNORE: a journal replayed after a crash must not fail on what already landed
+        conn.execute(
+            "INSERT OR IGNORE INTO exams (uuid, started, finished, duration_s, score, max_score, timed_out, seed, report_json)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (filled.uuid, to_ts(filled.started), to_ts(filled.finished), filled.duration_s, filled.score,
+             filled.max_score, int(filled.timed_out), filled.seed, _json(dict(filled.report))),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO exam_items (exam_uuid, position, item_id, section, answer_json, score, correct)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(filled.uuid, i, it[0], it[1], _json(it[2]), float(it[3]), int(bool(it[4])))
+             for i, it in enumerate(filled.items)],
+        )
 
     def exams(self) -> list[ExamRecord]:
         """Exam history, oldest first."""

@@ -86,6 +86,26 @@ class CardRow:
 
 
 @dataclass(frozen=True)
+class Review:
+    """One review of a card, as data: the store applies it inside the write that records the answer.
+
+    Reading the card and writing its new state in one transaction is what
+    keeps two writers from overwriting each other's update; being plain data
+    it can also wait in the pending-writes journal and be applied later.
+    """
+
+    target_kind: str
+    target_id: str
+    rating: int
+    at: datetime
+    seconds: float | None = None
+
+    @property
+    def card_key(self) -> str:
+        return f"{self.target_kind}:{self.target_id}"
+
+
+@dataclass(frozen=True)
 class Submission:
     exercise_id: str
     source: str
