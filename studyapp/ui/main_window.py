@@ -133,7 +133,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self._quiz: Any = None
         self._code: Any = None
-        self.setCentralWidget(self.stack)
+        from studyapp.ui.storage_banner import StorageBanner
+
+        self.storage_banner = StorageBanner(self.store, self.language)  # says when progress cannot be saved
+        central = QWidget(objectName="central")
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.storage_banner)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         # Sidebar: search box above the bank/section tree.
         side = QWidget()
@@ -253,6 +262,7 @@ class MainWindow(QMainWindow):
     # --- language -----------------------------------------------------------------------------
     def retranslate(self, language: str) -> None:
         self.language = language
+        self.storage_banner.retranslate(language)
         self.setWindowTitle(T("title", language))
         for key, menu in self._menus.items():
             menu.setTitle(T(key, language))

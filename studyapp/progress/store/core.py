@@ -38,12 +38,15 @@ class Store:
         self.busy_timeout = busy_timeout
         self.recovery_message: str | None = None
         self.recovered_to: Path | None = None
-        self.salvage_report: dict[str, int] | None = None
+        self.salvage_report: dict[str, int] | None = None  # rows copied out of a damaged file
+        self.damage: str | None = None
+        self.unclean_shutdown = False  # the last run did not close the store: worth a full integrity check
         self.reviewer: Reviewer | None = None
         self.write_problem: str | None = None  # see pending.LOCKED etc.; None while writes succeed
         self.write_problem_detail = ""
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
+        self._flushing = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -60,8 +63,14 @@ class Store:
         except BaseException:
             self._conn.close()
             raise
+        if self.recovered_to is not None:
+            recovery.salvage_into(self)
+        if not self.read_only:
+            self.unclean_shutdown = recovery.mark_open(self)
         if self.read_only:
             self._set_problem("read_only", f"{self.path} is read-only")
+        elif self._pending:
+            self.flush_pending()  # writes kept by an earlier run (see .pending)
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike[str] | None = None, *, clock: Clock = utc_now,
@@ -122,6 +131,12 @@ class Store:
         with self._lock:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def check_database(self) -> list[str]:
+        """Tools → Check database (see :func:`.salvage.check_database`)."""
+        from .salvage import check_database
+
+        return check_database(self)
+
     def integrity_check(self) -> list[str]:
         with self._lock:
             return [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
@@ -131,6 +146,8 @@ class Store:
             if self._pending and not self.read_only:
                 self.flush_pending()  # what is still pending stays in the journal for the next start
             self._conn.close()
+            if not self.read_only:
+                recovery.mark_closed(self)
 
     def __enter__(self) -> "Store":
         return self
@@ -189,8 +206,10 @@ class Store:
 
     def _try_apply(self, name: str, args: list[Any]) -> bool:
         """One write in its own transaction; ``False`` (and :attr:`write_problem` set) if the place failed."""
-        if any(isinstance(a, Review) for a in args) and self.reviewer is None:
-            return False  # a card review waits for the scheduler (it computes the new state)
+        if self.reviewer is None and any(isinstance(a, Review) for a in args):
+            from studyapp.progress.scheduling import ReviewScheduler
+
+            ReviewScheduler(self)  # the default scheduler registers itself as the reviewer
         try:
             if self.read_only:
                 raise sqlite3.OperationalError("attempt to write a readonly database")
@@ -206,21 +225,30 @@ class Store:
     def flush_pending(self) -> bool:
         """Apply the pending writes in order; ``True`` when none is left."""
         with self._lock:
-            while self._pending:
-                name, args = self._pending.ops[0]
-                try:
-                    if not self._try_apply(name, args):
-                        break
-                except Exception:
-                    self._pending.drop_first()  # a bug in the data, not the place: retrying cannot help
-                    raise
-                self._pending.drop_first()
-            if not self._pending and self.write_problem is not None and not self.read_only:
-                self._set_problem(None)
-            elif self._pending:
-                for listener in list(self._listeners):
-                    listener()
-            return not self._pending
+            if self._flushing:  # re-entered (the default scheduler registering itself): the outer call goes on
+                return False
+            self._flushing = True
+            try:
+                return self._flush()
+            finally:
+                self._flushing = False
+
+    def _flush(self) -> bool:
+        while self._pending:
+            name, args = self._pending.ops[0]
+            try:
+                if not self._try_apply(name, args):
+                    break
+            except Exception:
+                self._pending.drop_first()  # a bug in the data, not the place: retrying cannot help
+                raise
+            self._pending.drop_first()
+        if not self._pending and self.write_problem is not None and not self.read_only:
+            self._set_problem(None)
+        elif self._pending:
+            for listener in list(self._listeners):
+                listener()
+        return not self._pending
 
     # -- attempts ------------------------------------------------------------
 

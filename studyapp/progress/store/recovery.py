@@ -52,7 +52,7 @@ def open_checked(store: "Store") -> sqlite3.Connection:
     # damaged database is moved aside complete.
     wal = store.path.with_name(store.path.name + "-wal")
     wal_copy = store.path.with_name(store.path.name + "-wal.precheck")
-    if wal.exists() and wal.stat().st_size > 0:
+    if wal.exists() and wal.stat().st_size > 0 and not store.read_only:
         shutil.copyfile(wal, wal_copy)
     problem: str | None = None
     conn: sqlite3.Connection | None = None
@@ -67,19 +67,22 @@ def open_checked(store: "Store") -> sqlite3.Connection:
             # locked / busy / I/O / permission: not damage -- never move a healthy file aside
             if conn is not None:
                 conn.close()
-            wal_copy.unlink(missing_ok=True)
+            _unlink(wal_copy)
             raise StoreError(f"cannot open {store.path}: {exc}") from exc
         problem = str(exc) or type(exc).__name__
     if problem is None:
         assert conn is not None
-        wal_copy.unlink(missing_ok=True)
+        _unlink(wal_copy)
         return conn
+    if store.read_only:
+        raise StoreError(f"the progress database {store.path} is damaged ({problem}) and read-only, so it cannot be repaired")
     if conn is not None:
         conn.close()
     if wal_copy.exists():
         os.replace(wal_copy, wal)
     aside = move_aside(store)
     store.recovered_to = aside
+    store.damage = problem
     store.recovery_message = (
         f"The progress database {store.path} was damaged ({problem}). "
         f"It was moved aside to {aside} and a fresh database was started; "
@@ -102,3 +105,43 @@ def move_aside(store: "Store") -> Path:
             os.replace(side, aside.with_name(aside.name + suffix))
     return aside
 
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def salvage_into(store: "Store") -> None:
+    """After a damaged file was moved aside: copy its readable rows into the fresh database and say how many."""
+    from .salvage import salvage
+
+    assert store.recovered_to is not None
+    kept = salvage(store, store.recovered_to)
+    store.salvage_report = kept
+    rows = ", ".join(f"{n} {table}" for table, n in kept.items() if n) or "no rows"
+    store.recovery_message = (
+        f"The progress database {store.path} was damaged ({store.damage}). "
+        f"{rows} could still be read and were copied into a fresh database; "
+        f"the damaged file was moved aside to {store.recovered_to} and is kept."
+    )
+
+
+MARKER_SUFFIX = ".in-use"
+
+
+def mark_open(store: "Store") -> bool:
+    """Note that the store is open; ``True`` if an earlier run did not close it (an unclean shutdown)."""
+    marker = store.path.with_name(store.path.name + MARKER_SUFFIX)
+    unclean = marker.exists()
+    try:
+        marker.touch()
+    except OSError:
+        pass
+    return unclean
+
+
+def mark_closed(store: "Store") -> None:
+    _unlink(store.path.with_name(store.path.name + MARKER_SUFFIX))
