@@ -43,6 +43,10 @@ T = Catalog(
         "study": {"en": "&Study", "ja": "学習(&S)"},
         "view": {"en": "&View", "ja": "表示(&V)"},
         "help": {"en": "&Help", "ja": "ヘルプ(&H)"},
+        "tools": {"en": "&Tools", "ja": "ツール(&T)"},
+        "check_db": {"en": "Check database", "ja": "データベースを検査"},
+        "check_failed": {"en": "The progress database has problems ({problem}); use Tools → Check database.",
+                         "ja": "学習記録のデータベースに問題があります（{problem}）。ツール → データベースを検査 を実行してください。"},
         "export": {"en": "Export progress…", "ja": "学習記録をエクスポート…"},
         "import": {"en": "Import progress…", "ja": "学習記録をインポート…"},
         "reload": {"en": "Reload content", "ja": "コンテンツを再読み込み"},
@@ -120,8 +124,30 @@ class MainWindow(QMainWindow):
         self._build()
         self.retranslate(self.language)  # also fills the sidebar
         self._restore_state()
-        if store.recovery_message:
-            QTimer.singleShot(0, lambda: QMessageBox.warning(self, T("recovered", self.language), store.recovery_message))
+        if store.recovery_message:  # non-modal: the learner reads it and goes on
+            self.storage_banner.show_notice(f"{T('recovered', self.language)}: {store.recovery_message}")
+        if store.unclean_shutdown:
+            self._check_in_background()
+
+    def _check_in_background(self) -> None:
+        """After an unclean shutdown, a full integrity check on its own connection, off the UI thread."""
+        import threading
+
+        from studyapp.progress.store.salvage import integrity_check_file
+
+        def run() -> None:
+            result = integrity_check_file(self.store.path)
+            if result != ["ok"]:
+                self.storage_banner.notice_requested.emit(T("check_failed", self.language, problem="; ".join(result[:3])))
+
+        threading.Thread(target=run, name="integrity-check", daemon=True).start()
+
+    def check_database(self) -> None:
+        """Tools → Check database: integrity check, REINDEX, orphan clean-up, and the report."""
+        from studyapp.ui.storage_banner import check_database_report
+
+        QMessageBox.information(self, T("check_db", self.language), check_database_report(self.store, self.language))
+        self._populate()
 
     # --- construction ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -251,6 +277,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.problems_dock.toggleViewAction())
         self._action("search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()), QKeySequence.StandardKey.Find)
         self.addAction(self._actions["search"])
+        tools = self._menus["tools"] = bar.addMenu("")
+        tools.addAction(self._action("check_db", self.check_database))
         help_menu = self._menus["help"] = bar.addMenu("")
         help_menu.addAction(self._action("about", self.show_about))
         toolbar = QToolBar(objectName="mainToolbar")

@@ -29,6 +29,10 @@ T = Catalog(
         "pending": {"en": " {n} change(s) are kept and will be saved when possible.",
                     "ja": " 変更 {n} 件は保持され、可能になり次第保存されます。"},
         "retry": {"en": "Retry now", "ja": "今すぐ再試行"},
+        "dismiss": {"en": "Dismiss", "ja": "閉じる"},
+        "check_ok": {"en": "The database is healthy.", "ja": "データベースは正常です。"},
+        "check_repaired": {"en": "Problems were found and repaired as far as possible.", "ja": "問題が見つかり、可能な範囲で修復しました。"},
+        "check_error": {"en": "The check could not run: {error}", "ja": "検査を実行できませんでした: {error}"},
     },
 )
 
@@ -37,8 +41,23 @@ class _Relay(QObject):
     changed = Signal()
 
 
+def check_database_report(store: Store, language: str) -> str:
+    """Run Tools → Check database and say in the learner's language what it found (details in English below)."""
+    try:
+        lines = store.check_database()
+    except Exception as exc:  # noqa: BLE001 - a check must report, never crash the window
+        return T("check_error", language, error=str(exc))
+    healthy = lines and lines[0] == "integrity check: ok" and lines[-1] == "values out of range: none"
+    return T("check_ok" if healthy else "check_repaired", language) + "\n\n" + "\n".join(lines)
+
+
 class StorageBanner(QFrame):
-    """Hidden while writes succeed; otherwise a one-line message and a retry button."""
+    """Hidden while writes succeed; otherwise a one-line message and a retry button.
+
+    It also carries notices (a database that was repaired at start-up), until dismissed.
+    """
+
+    notice_requested = Signal(str)  # thread-safe way to show a notice
 
     def __init__(self, store: Store, language: str = "en") -> None:
         super().__init__(objectName="storageBanner")
@@ -49,10 +68,15 @@ class StorageBanner(QFrame):
         self.label.setWordWrap(True)
         self.retry_button = QPushButton(objectName="storageRetry")
         self.retry_button.clicked.connect(self.retry)
+        self.dismiss_button = QPushButton(objectName="storageDismiss")
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self.notice = ""
+        self.notice_requested.connect(self.show_notice)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
+        layout.addWidget(self.dismiss_button)
         self.timer = QTimer(self, interval=RETRY_MS)
         self.timer.timeout.connect(self.retry)
         self._relay = _Relay(self)
@@ -64,6 +88,14 @@ class StorageBanner(QFrame):
         self.language = language
         self.refresh()
 
+    def show_notice(self, text: str) -> None:
+        self.notice = text
+        self.refresh()
+
+    def dismiss(self) -> None:
+        self.notice = ""
+        self.refresh()
+
     def retry(self) -> None:
         """One attempt to write what is pending (each write waits at most the store's short busy timeout)."""
         if self.store.pending_count() and not self.store.read_only:
@@ -73,13 +105,20 @@ class StorageBanner(QFrame):
     def refresh(self) -> None:
         problem = self.store.write_problem
         pending = self.store.pending_count()
+        self.dismiss_button.setText(T("dismiss", self.language))
         if problem is None and not pending:
             self.timer.stop()
-            self.hide()
+            self.retry_button.hide()
+            self.dismiss_button.setVisible(bool(self.notice))
+            self.label.setText(self.notice)
+            self.setVisible(bool(self.notice))
             return
+        self.dismiss_button.hide()
         text = T(problem or "io_error", self.language)
         if pending:
             text += T("pending", self.language, n=pending)
+        if self.notice:
+            text += "\n" + self.notice
         self.label.setText(text)
         self.label.setToolTip(self.store.write_problem_detail)
         self.retry_button.setText(T("retry", self.language))

@@ -47,6 +47,8 @@ class Store:
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self._flushing = False
+        self._reindexed = False
+        self.read_problem: str | None = None  # a read that failed on a damaged page (see _read)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -169,8 +171,28 @@ class Store:
             conn.execute("COMMIT")
 
     def _read(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple]:
+        """Rows of a read; a damaged page never crashes a screen.
+
+        On damage the indexes are rebuilt once (an index that disagrees with
+        its table is the common case, and ``REINDEX`` repairs it losslessly)
+        and the read is tried again; if it still fails, the read gives no
+        rows and :attr:`read_problem` says why (shown by Tools → Check database).
+        """
         with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                if not recovery.is_damage(exc):
+                    raise
+                self.read_problem = str(exc)
+            if not self.read_only and not self._reindexed:
+                self._reindexed = True
+                try:
+                    self._conn.execute("REINDEX")
+                    return self._conn.execute(sql, params).fetchall()
+                except sqlite3.DatabaseError:
+                    pass
+            return []
 
     def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[tuple]:
         """Read-only SQL for the progress modules (statistics); do not write through this."""
@@ -232,6 +254,8 @@ class Store:
                 return self._flush()
             finally:
                 self._flushing = False
+        self._reindexed = False
+        self.read_problem: str | None = None  # a read that failed on a damaged page (see _read)
 
     def _flush(self) -> bool:
         while self._pending:
@@ -358,27 +382,29 @@ class Store:
         if by == "section":
             # one short index range per section (covering index (section, ts, correct))
             with self._lock:
-                sections = [r[0] for r in self._conn.execute(f"SELECT DISTINCT section FROM attempts")]
+                sections = [r[0] for r in self._read("SELECT DISTINCT section FROM attempts")]
                 out = {}
                 for section in sections:
-                    acc, n = self._conn.execute(
+                    acc, n = self._read(
                         f"SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts WHERE section = ? AND {_OK_RESULT}"
-                        " ORDER BY ts DESC, id DESC LIMIT ?)", (section, window)).fetchone()
-                    out[section] = (float(acc), int(n))
+                        " ORDER BY ts DESC, id DESC LIMIT ?)", (section, window))[0]
+                    if n:
+                        out[section] = (float(acc), int(n))
             return out
         if by == "tag":
             # tags are stored space-separated; walk attempts newest first (index on ts) per tag
             with self._lock:
-                tags = sorted({t for (joined,) in self._conn.execute(f"SELECT DISTINCT tags FROM attempts WHERE typeof(tags) = 'text'")
+                tags = sorted({t for (joined,) in self._read("SELECT DISTINCT tags FROM attempts WHERE typeof(tags) = 'text'")
                                for t in joined.split()})
                 out = {}
                 for tag in tags:
-                    acc, n = self._conn.execute(
+                    acc, n = self._read(
                         "SELECT avg(correct), count(*) FROM (SELECT correct FROM attempts INDEXED BY attempts_ts"
                         f" WHERE instr(' ' || tags || ' ', ?) > 0 AND {_OK_RESULT} ORDER BY ts DESC LIMIT ?)",
                         (f" {tag} ", window),
-                    ).fetchone()
-                    out[tag] = (float(acc), int(n))
+                    )[0]
+                    if n:
+                        out[tag] = (float(acc), int(n))
             return out
         raise ValueError(f"by must be 'section' or 'tag', not {by!r}")
 
@@ -532,14 +558,14 @@ class Store:
     def exams(self) -> list[ExamRecord]:
         """Exam history, oldest first."""
         with self._lock:
-            rows = self._conn.execute(
+            rows = self._read(
                 "SELECT uuid, started, finished, duration_s, score, max_score, timed_out, seed, report_json"
-                f" FROM exams WHERE {_OK['exams']} ORDER BY finished, uuid").fetchall()
+                f" FROM exams WHERE {_OK['exams']} ORDER BY finished, uuid")
             out = []
             for r in rows:
                 items = tuple(
                     (i[0], i[1], _loads(i[2]), i[3], bool(i[4]))
-                    for i in self._conn.execute(
+                    for i in self._read(
                         "SELECT item_id, section, answer_json, score, correct FROM exam_items"
                         f" WHERE exam_uuid = ? AND {_OK['exam_items']} ORDER BY position", (r[0],))
                 )

@@ -39,6 +39,7 @@ def salvage(store: "Store", damaged: Path) -> dict[str, int]:
         wal = damaged.with_name(damaged.name + "-wal")
         if wal.exists():
             shutil.copyfile(wal, folder / "damaged.sqlite3-wal")
+        _repair_header(copy)
         sources = [s for s in (_recover_with_cli(copy, folder), copy) if s is not None]
         for source in sources:
             for name, count in _copy_rows(store, source).items():
@@ -48,6 +49,38 @@ def salvage(store: "Store", damaged: Path) -> dict[str, int]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return kept
+
+
+_MAGIC = b"SQLite format 3\x00"
+
+
+def _repair_header(path: Path) -> None:
+    """Give a copy whose 100-byte header was overwritten a plausible one, so the pages behind it can be read.
+
+    The header mostly repeats what the pages say; the page size is guessed
+    (the app's 4096 first) until the schema table reads.
+    """
+    data = bytearray(path.read_bytes())
+    if data[:16] == _MAGIC or len(data) < 512:
+        return
+    for page_size in (4096, 1024, 2048, 8192, 16384, 32768, 65536):
+        template = sqlite3.connect(":memory:")
+        template.execute(f"PRAGMA page_size={page_size}")
+        template.execute("CREATE TABLE t (x)")
+        header = bytearray(template.serialize()[:100])
+        template.close()
+        header[28:32] = bytes(4)  # database size: 0 means "use the file's size"
+        data[:100] = header
+        path.write_bytes(bytes(data))
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0:
+                    return
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            continue
 
 
 def _recover_with_cli(damaged: Path, folder: Path) -> Path | None:
