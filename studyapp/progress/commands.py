@@ -11,7 +11,11 @@ from .store.transfer import write_export
 
 
 def _open(args: argparse.Namespace) -> Store:
-    store = Store.open(getattr(args, "data_dir", None))
+    try:
+        store = Store.open(getattr(args, "data_dir", None))
+    except (StoreError, OSError) as exc:  # e.g. a data folder that cannot be created
+        print(f"cannot open the progress: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
     if store.recovery_message:
         print(store.recovery_message, file=sys.stderr)
     return store
@@ -55,6 +59,15 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """Like Tools → Check database: integrity check, REINDEX, orphan clean-up; exit 1 if problems remain."""
+    with _open(args) as store:
+        lines = store.check_database()
+    print("\n".join(lines))
+    healthy = lines[0] == "integrity check: ok" or (len(lines) > 3 and "after repair: ok" in lines)
+    return 0 if healthy else 1
+
+
 def _stats(args: argparse.Namespace) -> int:
     from .stats import compute, format_text
 
@@ -78,6 +91,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                          help="merge a JSON export into the progress (no duplicates; safe to repeat)")
     imp.add_argument("file", metavar="FILE")
     imp.set_defaults(func=_import)
+    check = sub.add_parser("check", parents=[common],
+                           help="check the progress database (integrity, indexes, orphans) and repair what can be")
+    check.set_defaults(func=_check)
     progress.set_defaults(func=lambda _args: (progress.print_help(sys.stderr), 2)[1])
 
     stats = subparsers.add_parser("stats", parents=[common], help="show progress statistics")
