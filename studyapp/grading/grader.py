@@ -187,10 +187,10 @@ class Grader:
             if h.get("timed_out"):
                 return err("timeout", f"the helper stopped answering; time limit {ex.time_limit_s:g} s "
                                       "(the helper was restarted)")
-            return err("crashed", "the grading helper process died during the run and has been restarted"
+            return err("grader_error", "the grading helper process died during the run and has been restarted"
                                   + (f" ({reply.died_reason})" if reply.died_reason else ""))
         if h.get("internal"):
-            return err("crashed", f"the sandbox could not run the submission: {h['internal']}")
+            return err("grader_error", f"the sandbox could not run the submission: {h['internal']}")
         if h.get("timed_out"):
             return err("timeout", f"time limit exceeded ({ex.time_limit_s:g} s wall clock)")
         sig = h.get("signal")

@@ -173,16 +173,20 @@ class ReviewScheduler:
         return ReviewResult(rating, card, attempt=stored)
 
     def record_submission(self, exercise: Any, *, source: str, verdict: Any, passed: bool,
-                          seconds: float | None = None, hint_used: bool = False) -> ReviewResult:
-        """Store a code submission for ``exercise`` (a content ``Exercise``) and update its card."""
+                          seconds: float | None = None, hint_used: bool = False, schedule: bool = True) -> ReviewResult:
+        """Store a code submission for ``exercise`` (a content ``Exercise``) and update its card.
+
+        ``schedule=False`` (the grader failed, not the learner) stores the run without rating it.
+        """
         at = self.now()
         rating = rating_for(correct=passed, score=1.0 if passed else 0.0, seconds=seconds, kind="code",
                             hint_used=hint_used, typical_seconds=self.typical_seconds)
         review = Review("exercise", exercise.id, int(rating), at, seconds)
         sub = self.store.record_submission(
             Submission(exercise.id, source, verdict, passed, exercise_hash=getattr(exercise, "content_hash", ""),
-                       at=at), review=review)
-        return ReviewResult(rating, self._result_card(review), submission=sub)
+                       at=at), review=review if schedule else None)
+        card = self._result_card(review) if schedule else self.card("exercise", exercise.id)
+        return ReviewResult(rating, card, submission=sub)
 
     # -- queues ----------------------------------------------------------------------
 

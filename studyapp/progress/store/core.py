@@ -483,6 +483,16 @@ class Store:
             for r in self._read(sql + " ORDER BY ts DESC, id DESC", params)
         ]
 
+    def submission_counts(self, exercise_id: str) -> tuple[int, int]:
+        """``(passed, failed)`` runs of one exercise, counted in SQL (grading never reloads the history);
+        runs the grader itself failed (``grader_error``) are not the learner's failures."""
+        rows = self._read(
+            "SELECT count(CASE WHEN passed THEN 1 END), count(CASE WHEN NOT passed AND"
+            " coalesce(json_extract(verdict_json, '$.error.kind'), '') != 'grader_error' THEN 1 END)"
+            f" FROM submissions WHERE exercise_id = ? AND {_OK['submissions']}", (exercise_id,))
+        passed, failed = rows[0] if rows else (0, 0)
+        return int(passed), int(failed)
+
     def passed_exercise_ids(self) -> set[str]:
         """Exercises with at least one passing submission (without loading sources or verdicts)."""
         return {r[0] for r in self._read(f"SELECT DISTINCT exercise_id FROM submissions WHERE passed AND {_OK['submissions']}", ())}
