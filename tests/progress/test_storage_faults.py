@@ -153,3 +153,21 @@ def test_damage_and_lock_told_apart_without_sqlite_errorcode() -> None:
         real.execute("SELECT * FROM nowhere")
     except sqlite3.OperationalError as exc:
         assert not is_damage(exc) and not is_locked(exc)
+
+
+def test_export_on_a_full_disk_keeps_the_old_backup_and_leaves_no_temp_file(tmp_path, capsys) -> None:
+    from studyapp.cli import main
+
+    data = tmp_path / "data"
+    with Store.open(data) as store:
+        store.record_attempts(Attempt(item_id=f"i{k}", score=1, correct=True, answer="y" * 500) for k in range(3000))
+    with small_disk(tmp_path / "disk", "1m") as disk:
+        backup = disk / "backup.json"
+        backup.write_text('{"old": true}', encoding="utf-8")
+        with Store.open(data) as store:
+            with pytest.raises(OSError):
+                write_export(store, backup)
+        assert main(["progress", "export", str(backup), "--data-dir", str(data)]) == 1
+        assert "cannot write" in capsys.readouterr().err
+        assert backup.read_text(encoding="utf-8") == '{"old": true}'
+        assert sorted(p.name for p in disk.iterdir()) == ["backup.json"]
