@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import recovery, schema, transfer
-from .pending import PendingWrites, classify, is_transient, journal_path
+from .durable import DurableWrites, Listener
+from .pending import PendingWrites, journal_path
 from .records import (Attempt, CardRow, Clock, ExamRecord, NewerSchemaError, Review, StoreError, Submission, _json,
                       _loads, from_ts, to_ts, utc_now)
 from .validity import invalid_row_counts, valid_rows_sql
 
 Reviewer = Callable[[Review, "CardRow | None"], CardRow]
-Listener = Callable[[], None]
 
 DB_NAME = "progress.sqlite3"
 # readers only see rows every screen can use; out-of-range rows are counted by Store.invalid_rows()
@@ -27,7 +27,7 @@ _OK = {table: valid_rows_sql(table) for table in ("attempts", "submissions", "dr
 _OK_RESULT = valid_rows_sql("attempts", ("ts", "correct"))  # on the covering indexes (.., ts, correct)
 
 
-class Store:
+class Store(DurableWrites):
     """The progress database.  Use :meth:`open` for the default location."""
 
     def __init__(self, path: str | os.PathLike[str], *, clock: Clock = utc_now, busy_timeout: float = 10.0) -> None:
@@ -204,75 +204,6 @@ class Store:
 
     def now(self) -> datetime:
         return self.clock()
-
-    # -- writes that must not be lost ---------------------------------------------
-
-    def add_listener(self, listener: Listener) -> None:
-        """Called (from the writing thread) whenever :attr:`write_problem` or the pending count changes."""
-        self._listeners.append(listener)
-
-    def _set_problem(self, problem: str | None, detail: str = "") -> None:
-        self.write_problem, self.write_problem_detail = problem, detail
-        for listener in list(self._listeners):
-            listener()
-
-    def pending_count(self) -> int:
-        return len(self._pending)
-
-    def _durable(self, name: str, *args: Any) -> None:
-        """Apply one write; if the place fails (locked, read-only, full), keep it pending instead of losing it."""
-        with self._lock:
-            if self._pending or not self._try_apply(name, list(args)):
-                self._pending.add(name, list(args))
-                self.flush_pending()
-
-    def _try_apply(self, name: str, args: list[Any]) -> bool:
-        """One write in its own transaction; ``False`` (and :attr:`write_problem` set) if the place failed."""
-        if self.reviewer is None and any(isinstance(a, Review) for a in args):
-            from studyapp.progress.scheduling import ReviewScheduler
-
-            ReviewScheduler(self)  # the default scheduler registers itself as the reviewer
-        try:
-            if self.read_only:
-                raise sqlite3.OperationalError("attempt to write a readonly database")
-            with self._write() as conn:
-                getattr(self, "_apply_" + name)(conn, *args)
-        except Exception as exc:  # noqa: BLE001 - only errors of the place are kept for later
-            if not is_transient(exc):
-                raise
-            self._set_problem(classify(exc), str(exc))
-            return False
-        return True
-
-    def flush_pending(self) -> bool:
-        """Apply the pending writes in order; ``True`` when none is left."""
-        with self._lock:
-            if self._flushing:  # re-entered (the default scheduler registering itself): the outer call goes on
-                return False
-            self._flushing = True
-            try:
-                return self._flush()
-            finally:
-                self._flushing = False
-        self._reindexed = False
-        self.read_problem: str | None = None  # a read that failed on a damaged page (see _read)
-
-    def _flush(self) -> bool:
-        while self._pending:
-            name, args = self._pending.ops[0]
-            try:
-                if not self._try_apply(name, args):
-                    break
-            except Exception:
-                self._pending.drop_first()  # a bug in the data, not the place: retrying cannot help
-                raise
-            self._pending.drop_first()
-        if not self._pending and self.write_problem is not None and not self.read_only:
-            self._set_problem(None)
-        elif self._pending:
-            for listener in list(self._listeners):
-                listener()
-        return not self._pending
 
     # -- attempts ------------------------------------------------------------
 
