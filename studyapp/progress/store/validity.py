@@ -65,6 +65,8 @@ class Rule:
         if self.choices and value not in self.choices:
             return f"{value!r} is not one of {list(self.choices)}"
         if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
+            if self.low is not None and self.low >= TS_LOW:  # a time: say it in dates
+                return f"{value!r} is not a time between {_date(self.low)} and {_date(self.high)}"
             return f"{value!r} is outside {self.low:g}..{self.high:g}"
         return None
 
@@ -89,6 +91,12 @@ class Rule:
                 parts.append(f"{column} <= {self.high!r}")
         condition = " AND ".join(parts)
         return f"({column} IS NULL OR ({condition}))" if self.nullable else f"({condition})"
+
+
+def _date(ts: float | None) -> str:
+    from datetime import datetime, timezone
+
+    return "?" if ts is None else datetime.fromtimestamp(ts, timezone.utc).date().isoformat()
 
 
 def _no_constant(name: str) -> Any:
