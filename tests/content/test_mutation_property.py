@@ -23,7 +23,10 @@ SOURCES = [MINIMAL.encode(), STARTER.read_bytes()]
 TOKENS = [b":", b"-", b" ", b"\n", b"{", b"}", b"[", b"]", b'"', b"'", b"!!python/object/apply:os.system", b"&a", b"*a",
           b"~", b"null", b"true", b"1e9", b"-1", b"\t", b"\xff", b"{{1}}", b"{{x}}", b"kind: code", b"answer: 99", b"  ",
           b"9" * 4400, b"{en: 1}", b"\x07", b"\xe3\x81", b".nan", b"-.inf", b"[" * 200, b"!!binary AAAA", b"? "]
-OPERATIONS = ("delete", "insert", "replace", "dupline", "truncate")
+# Values put after a key's colon: wrong types, numbers too long for Python to convert, mappings for lists.
+VALUES = [b"9" * 4400, b"-" + b"9" * 5000, b"{en: 1}", b"[1, {a: b}]", b"0x" + b"f" * 4000, b".nan", b"~", b"[]", b"{}",
+          b"1e400", b"true", b"'\x07'", b"!!int 12", b"!!float x", b"2026-01-01", b"[en, ja, ko]", b"-1"]
+OPERATIONS = ("delete", "insert", "replace", "dupline", "truncate", "revalue")
 BULK_MUTATIONS = 10_000
 BULK_BUDGET_S = 45.0
 
@@ -40,6 +43,13 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
             out[pos:pos] = rng.choice(TOKENS)
         elif op == "replace":
             out[pos : pos + 1] = rng.choice(TOKENS)
+        elif op == "revalue":  # one key's value swapped for a hostile one
+            lines = bytes(out).split(b"\n")
+            keyed = [i for i, line in enumerate(lines) if b": " in line]
+            if keyed:
+                i = rng.choice(keyed)
+                lines[i] = lines[i].split(b": ", 1)[0] + b": " + rng.choice(VALUES)
+                out = bytearray(b"\n".join(lines))
         elif op == "dupline":
             lines = bytes(out).split(b"\n")
             i = rng.randint(0, len(lines) - 1)
@@ -56,6 +66,7 @@ def assert_only_problems(data: bytes) -> None:
     assert bank is not None or problems, "an unusable bank must say why"
     for problem in problems:
         assert problem.line >= 1 and problem.column >= 1 and problem.message
+        assert "internal error" not in problem.message, problem  # every mistake has a real message, not the fallback
     if bank is not None:
         for section in bank.sections:
             assert len(list(section.items)) == len(section.items)
