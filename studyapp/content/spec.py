@@ -113,9 +113,9 @@ class Number(Spec):
         if isinstance(value, float) and value != value:
             return ctx.report(node, "must be a number, not NaN")
         if self.minimum is not None and value < self.minimum:
-            return ctx.report(node, f"must be at least {self.minimum:g}, got {value}")
+            return ctx.report(node, f"must be at least {self.minimum:g}, got {_shown(value)}")
         if self.maximum is not None and value > self.maximum:
-            return ctx.report(node, f"must be at most {self.maximum:g}, got {value}")
+            return ctx.report(node, f"must be at most {self.maximum:g}, got {_shown(value)}")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -127,6 +127,13 @@ class Number(Spec):
         if self.description:
             schema["description"] = self.description
         return schema
+
+
+def _shown(value: float) -> str:
+    """A number for a message; a huge integer (e.g. hex with thousands of digits) is described, since Python will not print it."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return f"{value}"
 
 
 @dataclass

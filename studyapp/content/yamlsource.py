@@ -27,6 +27,7 @@ MAP_TAG = TAG_PREFIX + "map"
 SEQ_TAG = TAG_PREFIX + "seq"
 
 _constructor = SafeConstructor()
+MAX_INT_BITS = 128  # far beyond any order, answer or seed; keeps every message able to print the number
 
 
 class YamlSyntaxError(Exception):
@@ -90,12 +91,18 @@ def scalar_value(node: ScalarNode) -> Any:
     (e.g. an integer of more than 4,300 digits, which Python refuses to convert).
     """
     try:
-        return SafeConstructor.yaml_constructors[node.tag](_constructor, node)
+        value = SafeConstructor.yaml_constructors[node.tag](_constructor, node)
     except (ValueError, ArithmeticError, yaml.YAMLError) as exc:
-        line, column = position(node)
-        digits = sum(ch.isdigit() for ch in str(node.value))
-        reason = f"a number of {digits} digits is too long" if digits > 1000 else f"cannot read the value ({exc})"
-        raise YamlSyntaxError(reason, line, column) from None
+        value, reason = None, f"cannot read the value ({exc})"
+    else:
+        if not (isinstance(value, int) and value.bit_length() > MAX_INT_BITS):
+            return value
+        reason = ""
+    line, column = position(node)
+    digits = sum(ch.isalnum() for ch in str(node.value))
+    if value is not None or digits > 1000:  # no bank needs such a number, and Python cannot even print it
+        reason = f"a number of {digits} digits is too long"
+    raise YamlSyntaxError(reason, line, column) from None
 
 
 def describe(node: Node) -> str:
