@@ -73,11 +73,19 @@ def put(digest: str, entry: dict[str, Any]) -> None:
     head = {**entry, "data": {**data, "sections": [{k: v for k, v in s.items() if k != "items_json"} for s in sections]} if data else None}
     text = "\n".join([json.dumps(head, ensure_ascii=False, separators=(",", ":")), *(s["items_json"] for s in sections)])
     path = _path(digest)
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         return
+    finally:
+        if tmp is not None:  # a full disk must not leave half-written files behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

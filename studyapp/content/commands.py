@@ -17,9 +17,31 @@ def _content_dirs(args: argparse.Namespace) -> list[str] | None:
     return args.content or None
 
 
+def _bundled_exercise_ids(paths: list[str] | None, use_cache: bool) -> frozenset[str]:
+    """Exercises an item in the checked files may refer to although they live elsewhere.
+
+    Checking one bank on its own must not report its references to the bundled
+    exercises as unknown; when the bundled content itself is being checked
+    (or cannot be read), there is nothing extra to know.
+    """
+    from studyapp.paths import bundled_content_dir
+
+    if not paths:
+        return frozenset()
+    bundled = bundled_content_dir().resolve()
+    checked = [Path(p).resolve() for p in paths]
+    if any(p == bundled or bundled in p.parents or p in bundled.parents for p in checked if p.is_dir()):
+        return frozenset()
+    if not bundled.is_dir():
+        print(f"note: the bundled content ({bundled}) cannot be read; references to its exercises are reported as unknown", file=sys.stderr)
+        return frozenset()
+    return frozenset(ex.id for ex in load_library([bundled], use_cache=use_cache).exercises())
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = args.paths or _content_dirs(args)
-    library = load_library(paths, use_cache=not args.no_cache)
+    known = _bundled_exercise_ids(args.paths, not args.no_cache) if args.paths else frozenset()
+    library = load_library(paths, use_cache=not args.no_cache, known_exercises=known)
     for problem in library.problems:
         print(problem)
     if library.problems:

@@ -82,29 +82,43 @@ def load_file(path: Path, use_cache: bool = True) -> tuple[Bank | None, list[Pro
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")]
-    digest = hashlib.sha256(raw).hexdigest()
-    entry = cache.get(digest) if use_cache else None
-    if entry is None:
-        data, raw_problems = parse_bank_text(raw)
-        entry = {"data": cached_form(data) if data is not None else None, "problems": raw_problems}
-        if use_cache:
-            cache.put(digest, entry)
-    problems = [Problem(shown, line, column, message) for line, column, message in entry["problems"]]
-    data = entry["data"]
-    bank = bank_from_data(data, shown, digest) if data is not None else None
-    return bank, problems
+    return load_bytes(raw, shown, use_cache)
 
 
-def load_library(paths: Sequence[str | os.PathLike[str]] | None = None, use_cache: bool = True) -> Library:
-    """Load every bank under ``paths`` (default: the bundled content) and cross-check them."""
+def load_bytes(raw: bytes, shown: str, use_cache: bool = False) -> tuple[Bank | None, list[Problem]]:
+    """Load one bank from its bytes; never raises: whatever goes wrong is a problem of this bank only."""
+    try:
+        digest = hashlib.sha256(raw).hexdigest()
+        entry = cache.get(digest) if use_cache else None
+        if entry is None:
+            data, raw_problems = parse_bank_text(raw)
+            entry = {"data": cached_form(data) if data is not None else None, "problems": raw_problems}
+            if use_cache:
+                cache.put(digest, entry)
+        problems = [Problem(shown, line, column, message) for line, column, message in entry["problems"]]
+        data = entry["data"]
+        bank = bank_from_data(data, shown, digest) if data is not None else None
+        return bank, problems
+    except Exception as exc:  # noqa: BLE001 - one bank must never stop the others from loading
+        return None, [Problem(shown, 1, 1, f"internal error while reading this bank ({type(exc).__name__}: {exc}); the bank is skipped")]
+
+
+def load_library(
+    paths: Sequence[str | os.PathLike[str]] | None = None, use_cache: bool = True, known_exercises: Iterable[str] = ()
+) -> Library:
+    """Load every bank under ``paths`` (default: the bundled content) and cross-check them.
+
+    ``known_exercises`` are exercise ids defined elsewhere (e.g. the bundled
+    exercises when one bank is validated on its own) that items may refer to.
+    """
     from studyapp.paths import bundled_content_dir
 
     roots = [Path(p) for p in paths] if paths else [bundled_content_dir()]
     with gc_paused():  # the model is many small acyclic objects: see gc_paused
-        return _load_library(roots, use_cache)
+        return _load_library(roots, use_cache, frozenset(known_exercises))
 
 
-def _load_library(roots: list[Path], use_cache: bool) -> Library:
+def _load_library(roots: list[Path], use_cache: bool, known_exercises: frozenset[str] = frozenset()) -> Library:
     library = Library()
     for root in roots:
         if not root.exists():
@@ -114,15 +128,17 @@ def _load_library(roots: list[Path], use_cache: bool) -> Library:
         library.problems += problems
         if bank is not None:
             library.banks.append(bank)
-    _cross_check(library)
+    _cross_check(library, known_exercises)
     library.banks.sort(key=lambda b: (b.order, b.id))
     return library
 
 
-def _cross_check(library: Library) -> None:
+def _cross_check(library: Library, known_exercises: frozenset[str] = frozenset()) -> None:
     """Checks that span banks: unique ids, and references to exercises that exist.
 
     Works on the lazy items' index, so it never forces items to be built.
+    Two files with one bank id are both reported; the first (in path order)
+    is kept, and the message on each names the other, so nothing vanishes unsaid.
     """
     seen_items: dict[str, Location] = {}
     seen_exercises: dict[str, Exercise] = {}
@@ -131,7 +147,9 @@ def _cross_check(library: Library) -> None:
     cleaned: list[Bank] = []
     for bank in library.banks:
         if bank.id in seen_banks:
-            problems.append(Problem(bank.path, 1, 1, f"duplicate bank id {bank.id!r} (also in {seen_banks[bank.id].path}); this bank is skipped"))
+            first = seen_banks[bank.id]
+            problems.append(Problem(first.path, 1, 1, f"duplicate bank id {bank.id!r} (also in {bank.path}); this file is loaded, the other is skipped until one id is changed"))
+            problems.append(Problem(bank.path, 1, 1, f"duplicate bank id {bank.id!r} (also in {first.path}); this bank is skipped until one id is changed"))
             continue
         seen_banks[bank.id] = bank
         exercises = []
@@ -154,7 +172,7 @@ def _cross_check(library: Library) -> None:
                     problems.append(_problem_at(location, f"duplicate item id {entry.id!r} (first defined at {seen_items[entry.id]})"))
                     dropped.add(entry.id)
                     continue
-                missing = [w for w in entry.exercises if w not in seen_exercises]
+                missing = [w for w in entry.exercises if w not in seen_exercises and w not in known_exercises]
                 if missing:
                     problems.append(_problem_at(location, f"item {entry.id!r} refers to unknown exercise {missing[0]!r}"))
                     dropped.add(entry.id)

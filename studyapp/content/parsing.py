@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, SequenceNode
 
 from studyapp.content.bank_spec import BANK_FILE
 from studyapp.content.gcpause import gc_paused
@@ -31,7 +31,8 @@ def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = data[before.rfind(b"\n") + 1 : exc.start]
+        column = len(line_start.decode("utf-8", errors="replace")) + 1  # characters, not bytes
         return None, [(line, column, f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")]
     text = text.removeprefix("\ufeff")
     with gc_paused():  # re-entrant: harmless when the caller already paused it
@@ -47,7 +48,10 @@ def parse_bank_text(data: bytes) -> tuple[dict[str, Any] | None, list[RawProblem
         ctx = Context(path="")
         if isinstance(root, MappingNode):
             ctx.languages = _claimed_languages(root)
-        data_out = BANK_FILE.check(root, ctx)
+        try:
+            data_out = BANK_FILE.check(root, ctx)
+        except YamlSyntaxError as exc:  # a value that cannot be read at all stops the check of this file
+            return None, sorted([*ctx.problems, (exc.line, exc.column, exc.message)])
         problems = sorted(ctx.problems)
     if data_out is INVALID:
         return None, problems
@@ -68,7 +72,7 @@ def _claimed_languages(root: MappingNode) -> frozenset[str]:
     header = child(root, "bank")
     if isinstance(header, MappingNode) and header is not root:
         languages = child(header, "languages")
-        if languages is not header and isinstance(languages.value, list):
+        if languages is not header and isinstance(languages, SequenceNode):
             claimed = {n.value for n in languages.value if isinstance(n.value, str)}
             return frozenset(claimed & {"en", "ja"})
     return frozenset()

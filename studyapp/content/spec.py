@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from studyapp.content.model import LANGUAGES
-from studyapp.content.yamlsource import MAP_TAG, SCALAR_TAGS, SEQ_TAG, describe, position, scalar_value
+from studyapp.content.yamlsource import MAP_TAG, SCALAR_TAGS, SEQ_TAG, YamlSyntaxError, describe, position, scalar_value
 
 
 class Invalid:
@@ -106,13 +106,16 @@ class Number(Spec):
         tags = {"tag:yaml.org,2002:int"} | (set() if self.integer else {"tag:yaml.org,2002:float"})
         if not isinstance(node, ScalarNode) or node.tag not in tags:
             return ctx.report(node, f"expected {wanted}, got {describe(node)}")
-        value = scalar_value(node)
+        try:
+            value = scalar_value(node)
+        except YamlSyntaxError as exc:
+            return ctx.report(node, exc.message)
         if isinstance(value, float) and value != value:
             return ctx.report(node, "must be a number, not NaN")
         if self.minimum is not None and value < self.minimum:
-            return ctx.report(node, f"must be at least {self.minimum:g}, got {value}")
+            return ctx.report(node, f"must be at least {self.minimum:g}, got {_shown(value)}")
         if self.maximum is not None and value > self.maximum:
-            return ctx.report(node, f"must be at most {self.maximum:g}, got {value}")
+            return ctx.report(node, f"must be at most {self.maximum:g}, got {_shown(value)}")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -124,6 +127,13 @@ class Number(Spec):
         if self.description:
             schema["description"] = self.description
         return schema
+
+
+def _shown(value: float) -> str:
+    """A number for a message; a huge integer (e.g. hex with thousands of digits) is described, since Python will not print it."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    return f"{value}"
 
 
 @dataclass
@@ -152,7 +162,10 @@ class Scalar(Spec):
             return INVALID
         if not isinstance(node, ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             return ctx.report(node, f"expected a text, number or boolean, got {describe(node)}")
-        return scalar_value(node)
+        try:
+            return scalar_value(node)
+        except YamlSyntaxError as exc:
+            return ctx.report(node, exc.message)
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": ["string", "number", "boolean"]}

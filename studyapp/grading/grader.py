@@ -235,7 +235,7 @@ class Grader:
             if h.get("timed_out"):
                 return err("timeout", f"the helper stopped answering; time limit {ex.time_limit_s:g} s "
                                       "(the helper was restarted)")
-            return err("crashed", "the grading helper process died during the run and has been restarted"
+            return err("internal", "the grading helper process died during the run and has been restarted"
                                   + (f" ({reply.died_reason})" if reply.died_reason else ""))
         if h.get("internal"):
             return err("internal", f"the sandbox could not run the submission: {clean(str(h['internal']))}")

@@ -8,6 +8,9 @@ from typing import Any
 STATUSES = ("passed", "failed", "error")
 ERROR_KINDS = ("syntax_error", "exception", "timeout", "memory_limit", "crashed", "output_limit",
                "missing_function", "cancelled", "disk_limit", "internal")
+# The grader's own fault (its helper process died, the sandbox could not start, judging failed):
+# never the learner's failed attempt.
+GRADER_FAULTS = ("internal",)
 
 
 STORED_STDOUT_CHARS = 64 * 1024
@@ -96,6 +99,11 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    @property
+    def grader_fault(self) -> bool:
+        """The grading machinery failed, so the run says nothing about the learner's code."""
+        return self.error is not None and self.error.kind in GRADER_FAULTS
 
     @property
     def traceback(self) -> str:

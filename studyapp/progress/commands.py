@@ -3,55 +3,69 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from .store import Store, StoreError
+from .store import Store, StoreError, read_export
+from .store.transfer import write_export
 
 
 def _open(args: argparse.Namespace) -> Store:
-    store = Store.open(getattr(args, "data_dir", None))
+    try:
+        store = Store.open(getattr(args, "data_dir", None))
+    except (StoreError, OSError) as exc:  # e.g. a data folder that cannot be created
+        print(f"cannot open the progress: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
     if store.recovery_message:
         print(store.recovery_message, file=sys.stderr)
     return store
 
 
 def _export(args: argparse.Namespace) -> int:
-    with _open(args) as store:
-        data = store.export_data()
     target = Path(args.file)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=target.name + ".", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _open(args) as store:
+        try:
+            data = write_export(store, target)
+        except OSError as exc:
+            print(f"cannot write {target}: {exc.strerror or exc} (an existing file there is unchanged)", file=sys.stderr)
+            return 1
     counts = ", ".join(f"{len(t['rows'])} {name}" for name, t in data["tables"].items())
     print(f"exported {counts} to {target}")
     return 0
 
 
+def _known_ids(args: argparse.Namespace) -> dict[str, set[str]]:
+    """The item and exercise ids of the content in use: rows about other ids are not imported."""
+    from studyapp.content.loader import load_library
+
+    library = load_library(getattr(args, "content", None) or None)
+    return {"items": {item.id for item in library.items()}, "exercises": {ex.id for ex in library.exercises()}}
+
+
 def _import(args: argparse.Namespace) -> int:
     try:
-        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        data = read_export(args.file)
+    except StoreError as exc:
+        print(f"cannot import: {exc}", file=sys.stderr)
         return 2
+    known = _known_ids(args)
     with _open(args) as store:
         try:
-            counts = store.import_data(data)
-        except (StoreError, KeyError, TypeError, ValueError) as exc:
+            report = store.import_data(data, **known)
+        except StoreError as exc:
             print(f"cannot import {args.file}: {exc}", file=sys.stderr)
             return 1
-    print("imported " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    print(report.summary())
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Like Tools → Check database: integrity check, REINDEX, orphan clean-up; exit 1 if problems remain."""
+    with _open(args) as store:
+        lines = store.check_database()
+    print("\n".join(lines))
+    healthy = lines[0] == "integrity check: ok" or (len(lines) > 3 and "after repair: ok" in lines)
+    return 0 if healthy else 1
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -77,6 +91,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                          help="merge a JSON export into the progress (no duplicates; safe to repeat)")
     imp.add_argument("file", metavar="FILE")
     imp.set_defaults(func=_import)
+    check = sub.add_parser("check", parents=[common],
+                           help="check the progress database (integrity, indexes, orphans) and repair what can be")
+    check.set_defaults(func=_check)
     progress.set_defaults(func=lambda _args: (progress.print_help(sys.stderr), 2)[1])
 
     stats = subparsers.add_parser("stats", parents=[common], help="show progress statistics")

@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping
 from fsrs import Card, Rating, Scheduler, State
 
 from .store import Attempt, CardRow, Clock, Store, Submission
+from .store.records import Review
 
 TYPICAL_SECONDS: dict[str, float] = {
     "truefalse": 15.0,
@@ -109,6 +110,10 @@ class ReviewScheduler:
         self.clock: Clock = clock or store.clock
         self.scheduler = scheduler or Scheduler()
         self.typical_seconds = {**TYPICAL_SECONDS, **(typical_seconds or {})}
+        self._reviewed: dict[str, Card] = {}
+        store.reviewer = self.apply_review  # the store calls it inside the write transaction
+        if store.pending_count():
+            store.flush_pending()  # reviews kept from an earlier failed write can be applied now
 
     def now(self) -> datetime:
         return _utc(self.clock())
@@ -117,26 +122,38 @@ class ReviewScheduler:
 
     def card(self, target_kind: str, target_id: str) -> Card:
         """The card's FSRS state; a new card (due now) if never reviewed."""
-        row = self.store.card(card_key(target_kind, target_id))
+        key = card_key(target_kind, target_id)
+        return self._as_card(key, self.store.card(key))
+
+    def _as_card(self, key: str, row: CardRow | None) -> Card:
         if row is None:
-            return Card(card_id=_stable_card_id(card_key(target_kind, target_id)), due=self.now())
+            return Card(card_id=_stable_card_id(key), due=self.now())
         return Card(card_id=row.card_id, state=State(row.state), step=row.step, stability=row.stability,
                     difficulty=row.difficulty, due=_utc(row.due),
                     last_review=None if row.last_review is None else _utc(row.last_review))
 
-    def _review(self, target_kind: str, target_id: str, rating: Rating, at: datetime,
-                seconds: float | None) -> tuple[Card, CardRow]:
-        key = card_key(target_kind, target_id)
-        old_row = self.store.card(key)
-        card = self.card(target_kind, target_id)
+    def apply_review(self, review: Review, old_row: CardRow | None) -> CardRow:
+        """The card's new state from its state as read inside the write transaction (see :class:`Review`)."""
+        card = self._as_card(review.card_key, old_row)
+        rating = Rating(review.rating)
         new_card, _log = self.scheduler.review_card(
-            card, rating, review_datetime=at,
-            review_duration=None if seconds is None else int(seconds * 1000))
+            card, rating, review_datetime=_utc(review.at),
+            review_duration=None if review.seconds is None else int(review.seconds * 1000))
         reps = (old_row.reps if old_row else 0) + 1
         lapses = (old_row.lapses if old_row else 0) + int(rating == Rating.Again and card.state == State.Review)
-        row = CardRow(key, target_kind, target_id, new_card.card_id, int(new_card.state), new_card.step,
-                      new_card.stability, new_card.difficulty, new_card.due, new_card.last_review, reps, lapses)
-        return new_card, row
+        self._reviewed[review.card_key] = new_card
+        return CardRow(review.card_key, review.target_kind, review.target_id, new_card.card_id, int(new_card.state),
+                       new_card.step, new_card.stability, new_card.difficulty, new_card.due, new_card.last_review,
+                       reps, lapses)
+
+    def _result_card(self, review: Review) -> Card:
+        """The state the review produced; while the write is pending, the state it will produce from what is stored."""
+        card = self._reviewed.pop(review.card_key, None)
+        if card is None:
+            card = self._as_card(review.card_key, None)
+            self.apply_review(review, self.store.card(review.card_key))
+            card = self._reviewed.pop(review.card_key, card)
+        return card
 
     # -- recording -------------------------------------------------------------------
 
@@ -150,20 +167,25 @@ class ReviewScheduler:
                             hint_used=hint_used, typical_seconds=self.typical_seconds)
         attempt = Attempt.for_item(item, score=score, correct=is_correct, answer=answer, seconds=seconds,
                                    hint_used=hint_used, bank_hash=bank_hash, mode=mode, at=at)
-        card, row = self._review("item", item.id, rating, at, seconds)
-        stored = self.store.record_attempt(attempt, row if schedule else None)
-        return ReviewResult(rating, card if schedule else self.card("item", item.id), attempt=stored)
+        review = Review("item", item.id, int(rating), at, seconds)
+        stored = self.store.record_attempt(attempt, review=review if schedule else None)
+        card = self._result_card(review) if schedule else self.card("item", item.id)
+        return ReviewResult(rating, card, attempt=stored)
 
     def record_submission(self, exercise: Any, *, source: str, verdict: Any, passed: bool,
-                          seconds: float | None = None, hint_used: bool = False) -> ReviewResult:
-        """Store a code submission for ``exercise`` (a content ``Exercise``) and update its card."""
+                          seconds: float | None = None, hint_used: bool = False, schedule: bool = True) -> ReviewResult:
+        """Store a code submission for ``exercise`` (a content ``Exercise``) and update its card.
+
+        ``schedule=False`` (the grader failed, not the learner) stores the run without rating it.
+        """
         at = self.now()
         rating = rating_for(correct=passed, score=1.0 if passed else 0.0, seconds=seconds, kind="code",
                             hint_used=hint_used, typical_seconds=self.typical_seconds)
-        card, row = self._review("exercise", exercise.id, rating, at, seconds)
+        review = Review("exercise", exercise.id, int(rating), at, seconds)
         sub = self.store.record_submission(
             Submission(exercise.id, source, verdict, passed, exercise_hash=getattr(exercise, "content_hash", ""),
-                       at=at), row)
+                       at=at), review=review if schedule else None)
+        card = self._result_card(review) if schedule else self.card("exercise", exercise.id)
         return ReviewResult(rating, card, submission=sub)
 
     # -- queues ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .store import Store, to_ts
+from .store.validity import valid_rows_sql
 
 _EPOCH = date(1970, 1, 1)
 
@@ -44,6 +45,7 @@ class Stats:
     exercises_passed: int
     submissions: int
     exams: list[tuple[str, float, float]] = field(default_factory=list)  # (finished day, score, max)
+    skipped_rows: dict[str, int] = field(default_factory=dict)  # stored rows out of range, left out above
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -68,7 +70,8 @@ def compute(store: Store, *, now: datetime | None = None, forecast_days: int = 3
     params = {"off": off}
 
     per_section_day = store.query(
-        f"SELECT {day_expr} AS d, section, count(*), sum(correct) FROM attempts GROUP BY d, section ORDER BY d, section",
+        f"SELECT {day_expr} AS d, section, count(*), sum(correct) FROM attempts WHERE {valid_rows_sql('attempts', ('ts', 'correct'))}"
+        " GROUP BY d, section ORDER BY d, section",
         params)
     section_days = [SectionDay(_day(d), s, n, int(c)) for d, s, n, c in per_section_day]
     per_day: dict[str, int] = {}
@@ -83,15 +86,16 @@ def compute(store: Store, *, now: datetime | None = None, forecast_days: int = 3
     end_day = today + forecast_days - 1
     due_rows = dict(store.query(
         "SELECT max(CAST((due + :off) / 86400 AS INTEGER), :today) AS d, count(*) FROM cards"
-        " WHERE due < (:end + 1) * 86400.0 - :off GROUP BY d",
+        f" WHERE due < (:end + 1) * 86400.0 - :off AND {valid_rows_sql('cards')} GROUP BY d",
         {"off": off, "today": today, "end": end_day}))
     forecast = [(_day(d), int(due_rows.get(d, 0))) for d in range(today, end_day + 1)]
 
     attempted, passed, subs = store.query(
         "SELECT count(DISTINCT exercise_id), count(DISTINCT CASE WHEN passed THEN exercise_id END), count(*)"
-        " FROM submissions")[0]
+        f" FROM submissions WHERE {valid_rows_sql('submissions')}")[0]
     exams = [(_day(d), s, m) for d, s, m in store.query(
-        "SELECT CAST((finished + :off) / 86400 AS INTEGER), score, max_score FROM exams ORDER BY finished", params)]
+        f"SELECT CAST((finished + :off) / 86400 AS INTEGER), score, max_score FROM exams WHERE {valid_rows_sql('exams')}"
+        " ORDER BY finished", params)]
     return Stats(
         generated_at=now.isoformat(),
         total_attempts=sum(per_day.values()),
@@ -102,6 +106,7 @@ def compute(store: Store, *, now: datetime | None = None, forecast_days: int = 3
         due_forecast=forecast,
         exercises_attempted=int(attempted), exercises_passed=int(passed or 0), submissions=int(subs),
         exams=exams,
+        skipped_rows=store.invalid_rows(),
     )
 
 
@@ -127,4 +132,7 @@ def format_text(stats: Stats) -> str:
     if stats.exams:
         last = stats.exams[-1]
         lines.append(f"Exams: {len(stats.exams)}; last {last[0]}: {last[1]:g}/{last[2]:g}")
+    if stats.skipped_rows:
+        lines.append("Left out (stored values out of range; see 'studyapp progress check'): "
+                     + ", ".join(f"{n} {table}" for table, n in stats.skipped_rows.items()))
     return "\n".join(lines)

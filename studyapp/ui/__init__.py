@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from studyapp.ui.main_window import MainWindow
 
+# A write waits this long for another program's lock, then stays pending and the banner retries it:
+# the window never freezes for longer.
+UI_BUSY_TIMEOUT_S = 0.02
+
 
 def create_main_window(data_dir: str | None = None, content_dirs: Sequence[str] | None = None, language: str | None = "en") -> "MainWindow":
     """Build the main window over the content and the learner's data (a QApplication must exist).
@@ -26,7 +30,7 @@ def create_main_window(data_dir: str | None = None, content_dirs: Sequence[str] 
     directory = resolve_data_dir(data_dir)
     dirs = list(content_dirs) if content_dirs else None
     library = load_library(dirs)
-    store = Store.open(directory)
+    store = Store.open(directory, busy_timeout=UI_BUSY_TIMEOUT_S)
     settings_store = SettingsStore(directory)
     settings = settings_store.load(language)
     apply_appearance(settings)

@@ -264,10 +264,8 @@ class CodeExerciseView(QWidget):
             return True
         if self.reveal_policy == "never" or self.store is None:
             return False
-        submissions = self.store.submissions(self.exercise.id)
-        passed = any(s.passed for s in submissions)
-        failed = sum(1 for s in submissions if not s.passed)
-        return passed or (self.reveal_policy == "pass_or_3_fails" and failed >= REVEAL_AFTER_FAILS)
+        passed, failed = self.store.submission_counts(self.exercise.id)  # two counts, not every earlier submission
+        return bool(passed) or (self.reveal_policy == "pass_or_3_fails" and failed >= REVEAL_AFTER_FAILS)
 
     def _update_reveal(self) -> None:
         allowed = self.can_reveal()
@@ -344,7 +342,8 @@ class CodeExerciseView(QWidget):
         self.last_verdict = verdict
         if self.recorder is not None:
             self.recorder.record_submission(exercise, source=source, verdict=verdict.to_dict(), passed=verdict.passed,
-                                            seconds=time.monotonic() - self._started_at)
+                                            seconds=time.monotonic() - self._started_at,
+                                            schedule=not getattr(verdict, "grader_fault", False))
         self._show_verdict(verdict)
         self._update_reveal()
         self.graded.emit(verdict)

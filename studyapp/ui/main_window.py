@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -33,7 +33,7 @@ from studyapp import __version__
 from studyapp.content.model import Library
 from studyapp.content.plaintext import snippet
 from studyapp.progress.overview import section_progress
-from studyapp.progress.store import Store
+from studyapp.progress.store import Store, StoreError
 from studyapp.ui.desktop import platform_shortcut
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
@@ -46,6 +46,10 @@ T = Catalog(
         "study": {"en": "&Study", "ja": "学習(&S)"},
         "view": {"en": "&View", "ja": "表示(&V)"},
         "help": {"en": "&Help", "ja": "ヘルプ(&H)"},
+        "tools": {"en": "&Tools", "ja": "ツール(&T)"},
+        "check_db": {"en": "Check database", "ja": "データベースを検査"},
+        "check_failed": {"en": "The progress database has problems ({problem}); use Tools → Check database.",
+                         "ja": "学習記録のデータベースに問題があります（{problem}）。ツール → データベースを検査 を実行してください。"},
         "export": {"en": "Export progress…", "ja": "学習記録をエクスポート…"},
         "import": {"en": "Import progress…", "ja": "学習記録をインポート…"},
         "reload": {"en": "Reload content", "ja": "コンテンツを再読み込み"},
@@ -88,6 +92,10 @@ T = Catalog(
         "recovered": {"en": "Your progress database was damaged", "ja": "学習記録のデータベースが破損していました"},
         "imported": {"en": "Imported: {summary}", "ja": "インポートしました: {summary}"},
         "exported": {"en": "Progress exported to {path}", "ja": "学習記録を {path} に書き出しました"},
+        "export_failed": {"en": "Could not export to {path}: {error}\nAn existing file there is unchanged.",
+                          "ja": "{path} に書き出せませんでした: {error}\n既存のファイルは変更されていません。"},
+        "import_failed": {"en": "Could not import {path}: {error}\nNothing was changed.",
+                          "ja": "{path} をインポートできませんでした: {error}\n何も変更されていません。"},
         "nothing_due": {"en": "Nothing is due right now.", "ja": "いま復習期限の問題はありません。"},
         "about_version": {"en": "Version {version}", "ja": "バージョン {version}"},
         "about_text": {"en": "studyapp: quizzes, code exercises and spaced review for recurrent networks (E資格 Day 3).",
@@ -120,8 +128,30 @@ class MainWindow(QMainWindow):
         self._build()
         self.retranslate(self.language)  # also fills the sidebar
         self._restore_state()
-        if store.recovery_message:
-            QTimer.singleShot(0, lambda: QMessageBox.warning(self, T("recovered", self.language), store.recovery_message))
+        if store.recovery_message:  # non-modal: the learner reads it and goes on
+            self.storage_banner.show_notice(f"{T('recovered', self.language)}: {store.recovery_message}")
+        if store.unclean_shutdown:
+            self._check_in_background()
+
+    def _check_in_background(self) -> None:
+        """After an unclean shutdown, a full integrity check on its own connection, off the UI thread."""
+        import threading
+
+        from studyapp.progress.store.salvage import integrity_check_file
+
+        def run() -> None:
+            result = integrity_check_file(self.store.path)
+            if result != ["ok"]:
+                self.storage_banner.notice_requested.emit(T("check_failed", self.language, problem="; ".join(result[:3])))
+
+        threading.Thread(target=run, name="integrity-check", daemon=True).start()
+
+    def check_database(self) -> None:
+        """Tools → Check database: integrity check, REINDEX, orphan clean-up, and the report."""
+        from studyapp.ui.storage_banner import check_database_report
+
+        QMessageBox.information(self, T("check_db", self.language), check_database_report(self.store, self.language))
+        self._populate()
 
     # --- construction ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -133,7 +163,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home)
         self._quiz: Any = None
         self._code: Any = None
-        self.setCentralWidget(self.stack)
+        from studyapp.ui.storage_banner import StorageBanner
+
+        self.storage_banner = StorageBanner(self.store, self.language)  # says when progress cannot be saved
+        central = QWidget(objectName="central")
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.storage_banner)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         # Sidebar: search box above the bank/section tree.
         side = QWidget()
@@ -243,6 +282,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.problems_dock.toggleViewAction())
         self._action("search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()), QKeySequence.StandardKey.Find)
         self.addAction(self._actions["search"])
+        tools = self._menus["tools"] = bar.addMenu("")
+        tools.addAction(self._action("check_db", self.check_database))
         help_menu = self._menus["help"] = bar.addMenu("")
         help_menu.addAction(self._action("about", self.show_about))
         toolbar = QToolBar(objectName="mainToolbar")
@@ -254,6 +295,7 @@ class MainWindow(QMainWindow):
     # --- language -----------------------------------------------------------------------------
     def retranslate(self, language: str) -> None:
         self.language = language
+        self.storage_banner.retranslate(language)
         self.setWindowTitle(T("title", language))
         for key, menu in self._menus.items():
             menu.setTitle(T(key, language))
@@ -508,18 +550,28 @@ class MainWindow(QMainWindow):
     def export_progress(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, T("export", self.language), "studyapp-progress.json", "JSON (*.json)")
         if path:
-            import json
+            from studyapp.progress.store.transfer import write_export
 
-            Path(path).write_text(json.dumps(self.store.export_data(), ensure_ascii=False, indent=1), encoding="utf-8")
+            try:
+                write_export(self.store, path, indent=1)
+            except (OSError, StoreError) as exc:
+                QMessageBox.warning(self, T("export", self.language), T("export_failed", self.language, path=path, error=str(exc)))
+                return
             self.statusBar().showMessage(T("exported", self.language, path=path), 5000)
 
     def import_progress(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, T("import", self.language), "", "JSON (*.json)")
         if path:
-            import json
+            from studyapp.progress.store import read_export
 
-            counts = self.store.import_data(json.loads(Path(path).read_text(encoding="utf-8")))
-            self.statusBar().showMessage(T("imported", self.language, summary=", ".join(f"{k} {v}" for k, v in counts.items())), 8000)
+            try:
+                report = self.store.import_data(read_export(path), items={i.id for i in self.library.items()},
+                                                exercises={e.id for e in self.library.exercises()})
+            except (OSError, StoreError) as exc:
+                QMessageBox.warning(self, T("import", self.language), T("import_failed", self.language, path=path, error=str(exc)))
+                return
+            QMessageBox.information(self, T("import", self.language), report.summary())
+            self.statusBar().showMessage(T("imported", self.language, summary=", ".join(f"{k} {v}" for k, v in report.items())), 8000)
             self._populate()
 
     def reload_content(self) -> None:

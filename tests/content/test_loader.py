@@ -200,3 +200,156 @@ def test_content_hash_changes_only_with_the_item(tmp_path: Path) -> None:
     after = {i.id: i.content_hash for i in load_library([tmp_path]).items()}
     assert before["mini-single"] == after["mini-single"]
     assert before["mini-numeric"] != after["mini-numeric"]
+
+
+# --- one bank never stops the others (issue 16) ----------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["order", "difficulty", "answer"])
+def test_integer_of_more_than_4300_digits_is_a_problem_at_its_value(tmp_path: Path, key: str) -> None:
+    big = "9" * 5000
+    text = {
+        "order": with_line(4, f"  languages: [en, ja]\n  order: {big}"),
+        "difficulty": insert_after(11, f"        difficulty: {big}"),
+        "answer": with_line(16, f"        answer: {big}"),
+    }[key]
+    write_bank(tmp_path, text, name="a_big.yaml")
+    write_bank(tmp_path, MINIMAL.replace("mini", "other"), name="b_good.yaml")
+    library = load_library([tmp_path])
+    problems = [str(p) for p in library.problems if "a_big.yaml" in p.path]
+    assert any("5000 digits is too long" in p for p in problems), problems
+    line = {"order": 5, "difficulty": 12, "answer": 16}[key]
+    assert any(f"a_big.yaml:{line}:" in p for p in problems), problems
+    assert "other" in [b.id for b in library.banks]
+
+
+def test_languages_written_as_a_mapping_is_a_problem(tmp_path: Path) -> None:
+    write_bank(tmp_path, with_line(4, "  languages: {en: 1}"), name="a.yaml")
+    write_bank(tmp_path, MINIMAL.replace("mini", "other"), name="b.yaml")
+    library = load_library([tmp_path])
+    problems = [str(p) for p in library.problems]
+    assert any("a.yaml:4:" in p and "expected a list" in p for p in problems), problems
+    assert [b.id for b in library.banks] == ["other"]
+
+
+def test_unexpected_exception_becomes_an_internal_error_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studyapp.content import loader
+
+    real = loader.parse_bank_text
+
+    def explode(data: bytes):  # type: ignore[no-untyped-def]
+        if b"id: boom" in data:
+            raise KeyError("something nobody foresaw")
+        return real(data)
+
+    monkeypatch.setattr(loader, "parse_bank_text", explode)
+    write_bank(tmp_path, MINIMAL.replace("id: mini\n", "id: boom\n", 1), name="a.yaml")
+    write_bank(tmp_path, MINIMAL.replace("mini", "other"), name="b.yaml")
+    library = load_library([tmp_path], use_cache=False)
+    assert [b.id for b in library.banks] == ["other"]
+    (problem,) = [str(p) for p in library.problems]
+    assert problem.endswith("internal error while reading this bank (KeyError: 'something nobody foresaw'); the bank is skipped")
+    assert ":1:1: " in problem
+
+
+def test_missing_colon_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    text = with_line(24, "        explanation One half")
+    problems = problems_of(tmp_path, text)
+    assert any(":24:9: YAML syntax error: while scanning a simple key, could not find expected ':'" in p for p in problems), problems
+
+
+def test_utf8_error_column_counts_characters(tmp_path: Path) -> None:
+    data = with_line(12, "        prompt: {en: Pick B, ja: Bを選べ}").encode().replace("選べ}".encode(), "選べ".encode() + b"\xff}")
+    problems = problems_of(tmp_path, data)
+    line12 = with_line(12, "        prompt: {en: Pick B, ja: Bを選べ}").splitlines()[11]
+    assert any(
+        f":12:{len(line12)}: the file is not valid UTF-8" in p for p in problems
+    ), problems
+
+
+@pytest.mark.parametrize("libyaml", [True, False], ids=["libyaml", "pure-python"])
+def test_control_character_is_reported_where_it_is(tmp_path: Path, libyaml: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from studyapp.content import yamlsource
+
+    if not libyaml:
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    elif not yamlsource.HAVE_LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+    text = with_line(12, "        prompt: {en: Pick B, ja: Bを選\x07べ}")
+    problems = problems_of(tmp_path, text)
+    column = text.splitlines()[11].index("\x07") + 1
+    assert any(f":12:{column}: " in p and "U+0007" in p for p in problems), problems
+
+
+def test_deep_nesting_without_libyaml_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from studyapp.content import yamlsource
+
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    problems = problems_of(tmp_path, MINIMAL + "deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert any("nested too deeply" in p for p in problems), problems
+
+
+def test_duplicate_bank_id_is_reported_on_both_files(tmp_path: Path) -> None:
+    write_bank(tmp_path, MINIMAL, name="a.yaml")
+    copy = MINIMAL.replace("mini-", "copy-")
+    write_bank(tmp_path, copy, name="b.yaml")
+    library = load_library([tmp_path])
+    problems = [str(p) for p in library.problems]
+    assert any("a.yaml:1:1: duplicate bank id 'mini' (also in" in p and "b.yaml" in p for p in problems), problems
+    assert any("b.yaml:1:1: duplicate bank id 'mini' (also in" in p and "skipped" in p for p in problems), problems
+    assert [i.id for i in library.items()] == ["mini-single", "mini-numeric", "mini-cloze"]
+
+
+def test_validate_one_bundled_bank_knows_the_bundled_exercises(capsys: pytest.CaptureFixture[str]) -> None:
+    from studyapp.cli import main
+    from studyapp.paths import bundled_content_dir
+
+    banks = sorted(bundled_content_dir().glob("*.yaml"))
+    assert banks
+    for bank in banks:
+        assert main(["validate", str(bank)]) == 0, capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "unknown exercise" not in out
+
+
+def test_validate_one_copied_bank_knows_the_bundled_exercises(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studyapp.cli import main
+    from studyapp.paths import bundled_content_dir
+
+    with_code = [p for p in sorted(bundled_content_dir().glob("*.yaml")) if "exercise:" in p.read_text(encoding="utf-8")]
+    assert with_code, "some bundled bank refers to an exercise"
+    copy = tmp_path / with_code[0].name
+    copy.write_bytes(with_code[0].read_bytes())
+    assert main(["validate", str(copy)]) == 0, capsys.readouterr().out
+
+
+def test_cache_leaves_no_temp_file_when_the_disk_is_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _isolated_cache: Path) -> None:
+    import errno
+    import os
+
+    from studyapp.content import cache
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, fd: int) -> None:
+            self._handle = real_fdopen(fd, "w", encoding="utf-8")
+
+        def __enter__(self) -> "FullDisk":
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._handle.close()
+
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache.os, "fdopen", lambda fd, *a, **k: FullDisk(fd))
+    write_bank(tmp_path, MINIMAL)
+    library = load_library([tmp_path])
+    assert library.problems == [] and len(library.items()) == 3
+    assert [p for p in _isolated_cache.rglob("*") if p.is_file()] == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.progress import store as store_module
-from studyapp.progress.store import Store, StoreError
+from studyapp.progress.store import Store, StoreError, recovery
 
 HOLDER = r"""
 import sqlite3, sys
@@ -65,4 +65,4 @@ def test_write_locked_healthy_database_is_not_moved_aside(tmp_path, monkeypatch)
 def test_damage_is_told_apart_without_sqlite_errorcode(error, damage):
     """What Python 3.10 raises: the same classes, no error code attribute."""
     assert getattr(error, "sqlite_errorcode", None) is None
-    assert store_module._is_damage(error) is damage
+    assert recovery.is_damage(error) is damage
