@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studyapp.content.commands",
     "studyapp.grading.commands",
     "studyapp.progress.commands",
+    "studyapp.progress.queue_commands",
     "studyapp.lab.commands",
 )
 

@@ -94,6 +94,17 @@ class ReviewResult:
 
 
 @dataclass(frozen=True)
+class _Undo:
+    """What :meth:`ReviewScheduler.undo_last` needs to take the last answer back."""
+
+    item: Any
+    attempt: Attempt
+    card_key: str
+    previous: CardRow | None
+    scheduled: bool
+
+
+@dataclass(frozen=True)
 class Topic:
     name: str
     accuracy: float
@@ -109,6 +120,7 @@ class ReviewScheduler:
         self.clock: Clock = clock or store.clock
         self.scheduler = scheduler or Scheduler()
         self.typical_seconds = {**TYPICAL_SECONDS, **(typical_seconds or {})}
+        self._undo: _Undo | None = None
 
     def now(self) -> datetime:
         return _utc(self.clock())
@@ -150,9 +162,39 @@ class ReviewScheduler:
                             hint_used=hint_used, typical_seconds=self.typical_seconds)
         attempt = Attempt.for_item(item, score=score, correct=is_correct, answer=answer, seconds=seconds,
                                    hint_used=hint_used, bank_hash=bank_hash, mode=mode, at=at)
+        key = card_key("item", item.id)
+        previous = self.store.card(key)
         card, row = self._review("item", item.id, rating, at, seconds)
         stored = self.store.record_attempt(attempt, row if schedule else None)
+        self._undo = _Undo(item, stored, key, previous, schedule)
         return ReviewResult(rating, card if schedule else self.card("item", item.id), attempt=stored)
+
+    @property
+    def can_undo(self) -> bool:
+        return self._undo is not None
+
+    def undo_last(self) -> Attempt | None:
+        """Take back the last answer recorded here: its attempt is deleted and its card restored (Anki's Undo)."""
+        undo, self._undo = self._undo, None
+        if undo is None:
+            return None
+        if undo.scheduled:
+            self.store.undo_attempt(undo.attempt.uuid, undo.card_key, undo.previous)
+        else:
+            self.store.undo_attempt(undo.attempt.uuid, undo.card_key, self.store.card(undo.card_key))
+        return undo.attempt
+
+    def override_last_as_correct(self) -> ReviewResult | None:
+        """"I was right": the last answer is recorded again as correct, the override kept in the attempt's answer."""
+        undo = self._undo
+        if undo is None:
+            return None
+        self.undo_last()
+        previous = undo.attempt
+        return self.record_answer(undo.item, score=1.0, correct=True,
+                                  answer={"given": previous.answer, "override": "learner_marked_correct"},
+                                  seconds=previous.seconds, hint_used=previous.hint_used, mode=previous.mode,
+                                  bank_hash=previous.bank_hash, schedule=undo.scheduled)
 
     def record_submission(self, exercise: Any, *, source: str, verdict: Any, passed: bool,
                           seconds: float | None = None, hint_used: bool = False) -> ReviewResult:

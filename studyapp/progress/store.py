@@ -483,6 +483,15 @@ class Store:
                 self._put_card(conn, card)
         return filled
 
+    def undo_attempt(self, uuid: str, card_key: str, previous: CardRow | None) -> None:
+        """Remove one attempt and put its card back as it was before (``None``: the card did not exist)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM attempts WHERE uuid = ?", (uuid,))
+            if previous is None:
+                conn.execute("DELETE FROM cards WHERE card_key = ?", (card_key,))
+            else:
+                self._put_card(conn, previous)
+
     def record_attempts(self, attempts: Iterable[Attempt]) -> int:
         """Batch insert (one transaction, ``executemany``); cards are not touched."""
         rows = [self._attempt_params(a)[1] for a in attempts]

@@ -249,11 +249,13 @@ class ExamView(QWidget):
     finished = Signal(object)
 
     def __init__(self, library: Any, store: Any, language: str = "en", clock: Callable[[], Any] | None = None,
-                 parent: QWidget | None = None, *, recorder: Any = None, image_dir: Path | None = None) -> None:
+                 parent: QWidget | None = None, *, recorder: Any = None, image_dir: Path | None = None,
+                 schedule: bool = True) -> None:
         super().__init__(parent)
         self.library = library
         self.store = store
         self.recorder = recorder
+        self.schedule = schedule
         # formulas inside choice labels (QLabel) need files; the report view embeds its own
         self.image_dir = image_dir if image_dir is not None else cache_dir() / "math"
         self.language = language
@@ -556,7 +558,7 @@ class ExamView(QWidget):
         self.report = None
         self.report_view.set_markdown("")
         self.exam = Exam(instances, duration_s=self.duration_spin.value() * 60.0, clock=self.clock, store=self.store,
-                         recorder=self.recorder, seed=seed)
+                         recorder=self.recorder, seed=seed, schedule=self.schedule)
         self._build_navigator()
         self.run_title.setText(T("running_title", self.language, seed=seed))
         self.position = 0

@@ -6,6 +6,7 @@ hands them to the views, and refreshes the sidebar when answers arrive.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -266,8 +267,7 @@ class MainWindow(QMainWindow):
             self._populate()
 
     def set_language(self, language: str) -> None:
-        self.settings = Settings(language=language, theme=self.settings.theme, font_size=self.settings.font_size,
-                                 reveal_policy=self.settings.reveal_policy)
+        self.settings = replace(self.settings, language=language)
         self.settings_store.save(self.settings)
         self.retranslate(language)
 
@@ -482,7 +482,8 @@ class MainWindow(QMainWindow):
         def make() -> QWidget:
             from studyapp.ui.exam_view import ExamView
 
-            view = ExamView(self.library, self.store, language=self.language)
+            view = ExamView(self.library, self.store, language=self.language, recorder=self.recorder,
+                            schedule=self.settings.exam_scheduling)
             if hasattr(view, "finished"):
                 view.finished.connect(lambda *_: self._refresh_progress())
             return view
