@@ -4,29 +4,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from .queues import DEFAULT_NEW_PER_DAY, QUEUE_NAMES, queue_item_ids, today_plan
-from .scheduling import ReviewScheduler
 from .store import Store
 
 
-def _open(args: argparse.Namespace) -> tuple[object, ReviewScheduler, Store]:
+def _open(args: argparse.Namespace) -> tuple[Any, Store]:
     from studyapp.content.loader import load_library
 
     library = load_library(args.content or None)
     store = Store.open(getattr(args, "data_dir", None))
     if store.recovery_message:
         print(store.recovery_message, file=sys.stderr)
-    return library, ReviewScheduler(store), store
+    return library, store
 
 
 def _queue(args: argparse.Namespace) -> int:
-    library, scheduler, store = _open(args)
+    library, store = _open(args)
     with store:
-        ids = queue_item_ids(args.name, library, scheduler, limit=args.limit)  # type: ignore[arg-type]
+        ids = queue_item_ids(args.name, library, store, limit=args.limit)
         rows = []
         for item_id in ids:
-            item = library.item(item_id)  # type: ignore[attr-defined]
+            item = library.item(item_id)
             rows.append({"id": item_id, "bank": item.bank, "section": item.section, "kind": item.kind})
     if args.json:
         json.dump({"queue": args.name, "count": len(rows), "items": rows}, sys.stdout, ensure_ascii=False, indent=1)
@@ -39,9 +39,9 @@ def _queue(args: argparse.Namespace) -> int:
 
 
 def _today(args: argparse.Namespace) -> int:
-    library, scheduler, store = _open(args)
+    library, store = _open(args)
     with store:
-        plan = today_plan(library, scheduler, new_per_day=args.new_per_day)  # type: ignore[arg-type]
+        plan = today_plan(library, store, new_per_day=args.new_per_day)
     if args.json:
         json.dump(plan.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

@@ -37,18 +37,10 @@ from typing import Any, Iterable, Mapping
 
 from fsrs import Card, Rating, Scheduler, State
 
+from .queues import Topic, due_item_ids, mistake_ids, weakest_topics
 from .store import Attempt, CardRow, Clock, Store, Submission
+from .typical import DEFAULT_TYPICAL_SECONDS, TYPICAL_SECONDS
 
-TYPICAL_SECONDS: dict[str, float] = {
-    "truefalse": 15.0,
-    "single": 30.0,
-    "multi": 45.0,
-    "cloze": 60.0,
-    "text": 60.0,
-    "numeric": 90.0,
-    "code": 600.0,
-}
-DEFAULT_TYPICAL_SECONDS = 60.0
 SLOW_FACTOR = 2.0
 FAST_FACTOR = 1.0 / 3.0
 PARTIAL_CREDIT = 0.5
@@ -102,13 +94,6 @@ class _Undo:
     card_key: str
     previous: CardRow | None
     scheduled: bool
-
-
-@dataclass(frozen=True)
-class Topic:
-    name: str
-    accuracy: float
-    attempts: int
 
 
 class ReviewScheduler:
@@ -213,23 +198,13 @@ class ReviewScheduler:
     def due_now(self, *, target_kind: str = "item", known: Iterable[str] | None = None,
                 limit: int | None = None) -> list[str]:
         """Ids due now, most overdue first; ``known`` keeps only ids still in the library."""
-        keep = None if known is None else set(known)
-        ids = [c.target_id for c in self.store.due_cards(self.now(), target_kind=target_kind)
-               if keep is None or c.target_id in keep]
-        return ids[:limit] if limit is not None else ids
+        return due_item_ids(self.store, self.now(), target_kind=target_kind, known=known, limit=limit)
 
     def weakest_topics(self, *, by: str = "section", window: int = 20, min_attempts: int = 1,
                        limit: int | None = None) -> list[Topic]:
         """Topics by ascending recent accuracy (ties: more attempts first)."""
-        acc = self.store.recent_accuracy(by=by, window=window)
-        topics = sorted((Topic(name, a, n) for name, (a, n) in acc.items() if n >= min_attempts and name),
-                        key=lambda t: (t.accuracy, -t.attempts, t.name))
-        return topics[:limit] if limit is not None else topics
+        return weakest_topics(self.store, by=by, window=window, min_attempts=min_attempts, limit=limit)
 
     def mistakes(self, *, known: Iterable[str] | None = None) -> list[str]:
         """Items whose last attempt was wrong, most recent first."""
-        keep = None if known is None else set(known)
-        last = self.store.last_results()
-        wrong = [(ts, item_id) for item_id, (ok, ts) in last.items()
-                 if not ok and (keep is None or item_id in keep)]
-        return [item_id for _ts, item_id in sorted(wrong, reverse=True)]
+        return mistake_ids(self.store, known=known)

@@ -32,7 +32,9 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.model import Library
 from studyapp.progress.overview import section_progress
+from studyapp.progress.queues import queue_counts, queue_item_ids, resume_index, today_plan
 from studyapp.progress.store import Store
+from studyapp.ui.home_page import STUDY_NOW_URL, today_markdown
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
@@ -53,6 +55,14 @@ T = Catalog(
         "due": {"en": "Review due", "ja": "期限の復習"},
         "mistakes": {"en": "Review mistakes", "ja": "間違えた問題を復習"},
         "mix": {"en": "Random mix", "ja": "ランダム出題"},
+        "study_now": {"en": "Study now", "ja": "今すぐ学習"},
+        "marked": {"en": "Review marked", "ja": "マークした問題を復習"},
+        "new": {"en": "New items", "ja": "未学習の問題"},
+        "restart_section": {"en": "Start this section over", "ja": "このセクションを最初から"},
+        "queue_count": {"en": "{label} ({n})", "ja": "{label} ({n})"},
+        "resumed": {"en": "Resumed at item {n} of {total} (Study ▸ Start this section over to begin again)",
+                    "ja": "{total} 問中 {n} 問目から再開しました（学習 ▸ このセクションを最初から で最初に戻れます）"},
+        "nothing_today": {"en": "Nothing to study right now.", "ja": "いま学習する問題はありません。"},
         "exam": {"en": "Mock exam", "ja": "模擬試験"},
         "review": {"en": "Review", "ja": "復習"},
         "stats": {"en": "Statistics", "ja": "統計"},
@@ -127,6 +137,8 @@ class MainWindow(QMainWindow):
         # The home page needs no math, so Qt's own Markdown renders it; the quiz and code
         # views (Markdown + mathtext, Pygments) are built on first use to keep start-up fast.
         self.home = QTextBrowser(objectName="homeText")
+        self.home.setOpenLinks(False)
+        self.home.anchorClicked.connect(self._home_link)
         self.stack.addWidget(self.home)
         self._quiz: Any = None
         self._code: Any = None
@@ -229,6 +241,10 @@ class MainWindow(QMainWindow):
         study.addAction(self._action("home", self.show_home, "Ctrl+H"))
         study.addAction(self._action("due", self.start_review_due, "Ctrl+R"))
         study.addAction(self._action("mistakes", self.start_mistakes, "Ctrl+M"))
+        study.addAction(self._action("study_now", self.start_study_now, "Ctrl+Shift+S"))
+        study.addAction(self._action("marked", self.start_marked))
+        study.addAction(self._action("new", self.start_new))
+        study.addAction(self._action("restart_section", self.restart_section))
         study.addAction(self._action("mix", self.start_random_mix, "Ctrl+Shift+R"))
         study.addAction(self._action("exam", self.show_exam, "Ctrl+E"))
         view = self._menus["view"] = bar.addMenu("")
@@ -310,6 +326,8 @@ class MainWindow(QMainWindow):
         if exercises_node.childCount():
             self.section_tree.addTopLevelItem(exercises_node)
             exercises_node.setExpanded(not expanded or ("bank", "__exercises__", "") in expanded)
+        self.today = today_plan(self.library, self.store, new_per_day=self.settings.new_per_day)
+        self._update_queue_actions()
         self.home.setMarkdown(self._home_markdown(progress, due_ids, passed, sum(1 for ok, _ in last_results.values() if not ok)))
         self.problems_list.clear()
         self.problems_list.addItems([str(p) for p in self.library.problems])
@@ -335,7 +353,9 @@ class MainWindow(QMainWindow):
             rows.append(f"| {bank.title.get(lang)} | {answered}/{total} | {accuracy} | {due or ''} |")
         totals = T("progress_totals", lang, due=len(due_ids), mistakes=mistakes,
                    passed=len(passed & {e.id for e in self.library.exercises()}), exercises=len(self.library.exercises()))
-        return "\n\n".join([T("welcome", lang), f"## {T('progress_title', lang)}", totals, T("progress_head", lang) + "\n" + "\n".join(rows)])
+        today = today_markdown(self.today, lang, {e.id: e.title.get(lang) for e in self.library.exercises()})
+        return "\n\n".join([today, T("welcome", lang), f"## {T('progress_title', lang)}", totals,
+                              T("progress_head", lang) + "\n" + "\n".join(rows)])
 
     def _refresh_progress(self) -> None:
         self._populate()
@@ -382,14 +402,51 @@ class MainWindow(QMainWindow):
         self.quiz.start(session, title)
         self.quiz.setFocus()
 
-    def start_section(self, bank_id: str, section_id: str) -> None:
+    def start_section(self, bank_id: str, section_id: str, *, from_start: bool = False) -> None:
+        """Practise a section, resuming at its first never-answered item unless ``from_start``."""
         bank = next(b for b in self.library.banks if b.id == bank_id)
         section = next(s for s in bank.sections if s.id == section_id)
         from studyapp.progress.session import StudySession
 
-        session = StudySession(list(section.items), kind="practice", recorder=self.recorder)
+        items = list(section.items)
+        start = 0 if from_start else resume_index([i.id for i in items], self.store.last_results())
+        session = StudySession(items, kind="practice", recorder=self.recorder, start=start)
         self.settings_store.set_value("last_section", f"{bank_id}/{section_id}")
         self._run_session(session, section.title.get(self.language))
+        if start:
+            self.statusBar().showMessage(T("resumed", self.language, n=start + 1, total=len(items)), 10000)
+
+    def restart_section(self) -> None:
+        """Start the last practised section again from its first item."""
+        last = str(self.settings_store.value("last_section", "") or "")
+        bank_id, _, section_id = last.partition("/")
+        if any(b.id == bank_id and any(s.id == section_id for s in b.sections) for b in self.library.banks):
+            self.start_section(bank_id, section_id, from_start=True)
+
+    def start_study_now(self) -> None:
+        """Due, then learning, then today's new items (the home page's Study now)."""
+        if not self.today.study_order:
+            self.statusBar().showMessage(T("nothing_today", self.language), 5000)
+            return
+        self.start_items("today", list(self.today.study_order))
+
+    def start_marked(self) -> None:
+        self.start_items("bookmarks", queue_item_ids("marked", self.library, self.store))
+
+    def start_new(self) -> None:
+        self.start_items("new", queue_item_ids("new", self.library, self.store, limit=self.settings.new_per_day or None))
+
+    def _update_queue_actions(self) -> None:
+        """Menu entries show how many items each queue holds."""
+        counts = queue_counts(self.library, self.store)
+        for key, queue in (("due", "due"), ("mistakes", "mistakes"), ("marked", "marked"), ("new", "new")):
+            self._actions[key].setText(T("queue_count", self.language, label=T(key, self.language), n=counts[queue]))
+        self._actions["study_now"].setText(T("queue_count", self.language, label=T("study_now", self.language),
+                                             n=len(self.today.study_order)))
+
+    def _home_link(self, url: Any) -> None:
+        if url.toString() == STUDY_NOW_URL:
+            self.start_study_now()
 
     def start_review_due(self) -> None:
         from studyapp.progress.session import review_due

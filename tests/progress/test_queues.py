@@ -30,12 +30,12 @@ def _answer(reviews, library, item_id, correct, seconds=20.0):
     reviews.record_answer(library.item(item_id), score=1.0 if correct else 0.0, correct=correct, seconds=seconds)
 
 
-def test_new_queue_is_every_unseen_item_in_library_order(library, reviews):
+def test_new_queue_is_every_unseen_item_in_library_order(library, reviews, store):
     everything = [i.id for i in library.items()]
-    assert queue_item_ids("new", library, reviews) == everything
+    assert queue_item_ids("new", library, store) == everything
     _answer(reviews, library, "rnn-1", True)
-    assert queue_item_ids("new", library, reviews) == [i for i in everything if i != "rnn-1"]
-    assert queue_item_ids("new", library, reviews, limit=2) == ["rnn-0", "rnn-2"]
+    assert queue_item_ids("new", library, store) == [i for i in everything if i != "rnn-1"]
+    assert queue_item_ids("new", library, store, limit=2) == ["rnn-0", "rnn-2"]
 
 
 def test_mistakes_marked_and_due_queues(library, reviews, store, clock):
@@ -45,27 +45,27 @@ def test_mistakes_marked_and_due_queues(library, reviews, store, clock):
     _answer(reviews, library, "gru-1", True)
     store.set_bookmark("gru-2")
     store.set_bookmark("gone-from-library")
-    assert queue_item_ids("mistakes", library, reviews) == ["lstm-2", "rnn-0"]
-    assert queue_item_ids("marked", library, reviews) == ["gru-2"]
+    assert queue_item_ids("mistakes", library, store) == ["lstm-2", "rnn-0"]
+    assert queue_item_ids("marked", library, store) == ["gru-2"]
     clock.advance(days=400)
-    assert set(queue_item_ids("due", library, reviews)) == {"rnn-0", "lstm-2", "gru-1"}
-    counts = queue_counts(library, reviews)
+    assert set(queue_item_ids("due", library, store)) == {"rnn-0", "lstm-2", "gru-1"}
+    counts = queue_counts(library, store)
     assert set(counts) == set(QUEUE_NAMES)
     assert counts["new"] == 12 - 3 and counts["marked"] == 1 and counts["mistakes"] == 2
 
 
-def test_weakest_queue_puts_the_weakest_section_first_and_its_wrong_items_first(library, reviews):
+def test_weakest_queue_puts_the_weakest_section_first_and_its_wrong_items_first(library, reviews, store):
     _answer(reviews, library, "lstm-3", False)
     _answer(reviews, library, "lstm-0", True)
     _answer(reviews, library, "rnn-0", True)
-    ids = queue_item_ids("weakest", library, reviews)
+    ids = queue_item_ids("weakest", library, store)
     assert ids[:4] == ["lstm-3", "lstm-1", "lstm-2", "lstm-0"]  # wrong, unseen (file order), right
     assert "rnn-0" not in ids  # a section at 100% is not weak
 
 
-def test_unknown_queue_is_a_clear_error(library, reviews):
+def test_unknown_queue_is_a_clear_error(library, reviews, store):
     with pytest.raises(UnknownQueue, match="choose one of"):
-        queue_item_ids("tomorrow", library, reviews)
+        queue_item_ids("tomorrow", library, store)
 
 
 def test_exam_answers_reach_the_mistakes_queue(library, reviews, store):
@@ -75,7 +75,7 @@ def test_exam_answers_reach_the_mistakes_queue(library, reviews, store):
     exam.set_answer(1, "wrong")
     exam.set_answer(2, "wrong")
     exam.submit()
-    assert set(queue_item_ids("mistakes", library, reviews)) == {"rnn-1", "lstm-0"}
+    assert set(queue_item_ids("mistakes", library, store)) == {"rnn-1", "lstm-0"}
     assert {a.mode for a in store.attempts()} == {"exam"}
 
 
@@ -84,20 +84,20 @@ def test_exam_can_leave_the_scheduler_alone(library, reviews, store):
     exam.set_answer(0, "x")
     exam.submit()
     assert store.attempt_count() == 1 and store.cards() == []
-    assert queue_item_ids("mistakes", library, reviews) == ["rnn-0"]
+    assert queue_item_ids("mistakes", library, store) == ["rnn-0"]
 
 
-def test_today_plan_caps_new_items_and_orders_due_then_learning_then_new(library, reviews, clock):
+def test_today_plan_caps_new_items_and_orders_due_then_learning_then_new(library, reviews, clock, store):
     _answer(reviews, library, "rnn-0", True, seconds=2)  # Easy: a review card due in days
     _answer(reviews, library, "rnn-1", False)  # learning, due in minutes
-    plan = today_plan(library, reviews, new_per_day=3)
+    plan = today_plan(library, store, new_per_day=3)
     assert plan.new_today == 2 and plan.new_quota == 1 and plan.new == 1
     assert plan.learning == 0 and plan.due == 0  # nothing is due this very minute
     clock.advance(minutes=30)
-    plan = today_plan(library, reviews, new_per_day=3)
+    plan = today_plan(library, store, new_per_day=3)
     assert plan.learning == 1 and "rnn-1" in plan.study_order
     clock.advance(days=60)
-    plan = today_plan(library, reviews, new_per_day=3)
+    plan = today_plan(library, store, new_per_day=3)
     assert plan.due >= 1 and plan.study_order[0] in {"rnn-0", "rnn-1"}
     assert plan.study_order[-1] not in {"rnn-0", "rnn-1"}  # new items come last
     assert plan.minutes > 0 and sum(b.total for b in plan.banks) == len(plan.study_order)
@@ -150,14 +150,14 @@ def test_i_was_right_records_the_override_as_a_correct_answer(library, reviews, 
     attempts = store.attempts("gru-1")
     assert len(attempts) == 1 and attempts[0].correct
     assert attempts[0].answer == {"given": 3, "override": "learner_marked_correct"}
-    assert queue_item_ids("mistakes", library, reviews) == []
+    assert queue_item_ids("mistakes", library, store) == []
 
 
-def test_next_interval_after_an_answer(library, reviews):
+def test_next_interval_after_an_answer(library, reviews, store, clock):
     _answer(reviews, library, "rnn-2", False)
-    unit, n = interval_parts(next_interval(reviews, "rnn-2"))
+    unit, n = interval_parts(next_interval(store, "rnn-2", clock()))
     assert unit == "minutes" and 1 <= n <= 30
-    assert next_interval(reviews, "never-seen") is None
+    assert next_interval(store, "never-seen", clock()) is None
     assert interval_parts(timedelta(days=3)) == ("days", 3)
     assert interval_parts(timedelta(hours=5)) == ("hours", 5)
     assert interval_parts(timedelta(days=90)) == ("months", 3)
