@@ -70,6 +70,10 @@ T = Catalog(
         "settings": {"en": "Settings…", "ja": "設定…"},
         "problems": {"en": "Content problems", "ja": "コンテンツの問題点"},
         "about": {"en": "About", "ja": "このアプリについて"},
+        "shortcuts": {"en": "Keyboard shortcuts", "ja": "キーボードショートカット"},
+        "leave_exam_title": {"en": "Leave the mock exam?", "ja": "模擬試験を離れますか？"},
+        "leave_exam": {"en": "The mock exam is still running and its countdown goes on while you are away. Leave it?",
+                       "ja": "模擬試験は実施中で、離れている間も残り時間は減り続けます。離れますか？"},
         "search": {"en": "Search items (English or 日本語)…", "ja": "問題を検索（日本語・English）…"},
         "results": {"en": "Search results", "ja": "検索結果"},
         "exercises": {"en": "Code exercises", "ja": "コード課題"},
@@ -143,6 +147,10 @@ class MainWindow(QMainWindow):
         self._quiz: Any = None
         self._code: Any = None
         self.setCentralWidget(self.stack)
+        self._previous_view: QWidget | None = None
+        self.confirm_leave_exam: Callable[[], bool] = self._ask_leave_exam
+        """Asked before leaving a running exam for another screen; replace it in tests."""
+        self.stack.currentChanged.connect(self._view_changed)
 
         # Sidebar: search box above the bank/section tree.
         side = QWidget()
@@ -201,6 +209,8 @@ class MainWindow(QMainWindow):
             self._quiz = QuizView(store=self.store, recorder=self.recorder, language=self.language, image_dir=self.image_dir)
             self._quiz.answered.connect(lambda *_: self._refresh_progress())
             self._quiz.open_exercise.connect(self.open_exercise)
+            self._quiz.review_items.connect(self.start_items)
+            self._quiz.go_home.connect(self.show_home)
             self.stack.addWidget(self._quiz)
         return self._quiz
 
@@ -256,6 +266,7 @@ class MainWindow(QMainWindow):
         self._action("search", lambda: (self.search_box.setFocus(), self.search_box.selectAll()), QKeySequence.StandardKey.Find)
         self.addAction(self._actions["search"])
         help_menu = self._menus["help"] = bar.addMenu("")
+        help_menu.addAction(self._action("shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action("about", self.show_about))
         toolbar = QToolBar(objectName="mainToolbar")
         toolbar.setMovable(False)
@@ -501,6 +512,32 @@ class MainWindow(QMainWindow):
 
     def show_home(self) -> None:
         self.stack.setCurrentWidget(self.home)
+
+    def _view_changed(self, _index: int) -> None:
+        """Leaving a running exam asks first; "no" goes back to it (its deadline is kept either way)."""
+        previous, current = self._previous_view, self.stack.currentWidget()
+        exam_view = self._extra_views.get("exam")
+        running = exam_view is not None and getattr(exam_view, "exam", None) is not None and not exam_view.exam.submitted
+        if previous is exam_view and current is not exam_view and running and not self.confirm_leave_exam():
+            self.stack.blockSignals(True)
+            self.stack.setCurrentWidget(exam_view)
+            self.stack.blockSignals(False)
+            return
+        self._previous_view = current
+
+    def _ask_leave_exam(self) -> bool:
+        answer = QMessageBox.question(self, T("leave_exam_title", self.language), T("leave_exam", self.language))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_shortcuts(self) -> None:
+        from studyapp.ui.shortcuts import shortcuts_markdown
+
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsDialog")
+        box.setWindowTitle(T("shortcuts", self.language))
+        box.setTextFormat(Qt.TextFormat.MarkdownText)
+        box.setText(shortcuts_markdown(self.language))
+        box.open()
 
     def _show_extra(self, key: str, factory: Callable[[], QWidget]) -> QWidget | None:
         """Screens built on first use (keeps start-up fast); ``None`` if the screen is not available."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from studyapp.progress.queues import queue_item_ids
 from studyapp.ui import create_main_window
@@ -79,3 +79,33 @@ def test_exam_answers_reach_the_mistakes_queue(qtbot, tmp_path):
     assert len(answered) >= len(exam.items) - 1  # the item on screen takes the (empty) answer of its panel
     assert set(queue_item_ids("mistakes", window.library, window.store)) == answered
     assert {a.mode for a in window.store.attempts()} == {"exam"}
+
+
+def test_leaving_a_running_exam_asks_and_no_keeps_it(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.show_exam()
+    view = window._extra_views["exam"]
+    view.findChild(QPushButton, "startExamButton").click()
+    asked = []
+    window.confirm_leave_exam = lambda: asked.append(True) or False
+    window.show_home()
+    assert asked and window.stack.currentWidget() is view
+    window.confirm_leave_exam = lambda: True
+    window.show_home()
+    assert window.stack.currentWidget() is window.home
+    assert view.exam is not None and not view.exam.submitted and view.timer.isActive()  # still counting down
+
+
+def test_summary_review_missed_runs_them_and_shortcuts_dialog(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.start_items("practice", ["starter-gru-gate-count"])
+    quiz = window.quiz
+    quiz.findChild(QPushButton, f"choice{quiz.display_order.index(0)}").click()
+    quiz.submit()
+    quiz.next()
+    quiz.findChild(QPushButton, "reviewMissedButton").click()
+    assert quiz.session.kind == "mistakes" and [i.id for i in quiz.session.items] == ["starter-gru-gate-count"]
+    window.show_shortcuts()
+    dialog = window.findChild(QMessageBox, "shortcutsDialog")
+    assert "Ctrl+Z" in dialog.text() and "Alt+R" in dialog.text()
+    dialog.close()
