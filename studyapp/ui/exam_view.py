@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -40,11 +41,13 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.judging import blank_answer_text
 from studyapp.content.model import Item
+from studyapp.content.rendering import render_markdown
 from studyapp.content.variants import VariantError, format_value, instantiate
 from studyapp.paths import cache_dir
 from studyapp.progress.exam import DEFAULT_COUNT, DEFAULT_DURATION_S, Exam, ExamClosed, ExamReport, select_exam_items
 from studyapp.ui.flow_layout import FlowLayout
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.ops import run_in_background
 from studyapp.ui.quiz_view import BLANK, QuizView
 from studyapp.ui.quiz_view import T as QUIZ_T
 from studyapp.ui.richtext import RichTextView
@@ -79,6 +82,7 @@ T = Catalog(
         "history_empty": {"en": "No exam taken yet.", "ja": "まだ受験していません。"},
         "timed_out_mark": {"en": "time up", "ja": "時間切れ"},
         "running_title": {"en": "Mock exam · seed {seed}", "ja": "模擬試験 · シード {seed}"},
+        "preparing_report": {"en": "Marking… the report is being prepared.", "ja": "採点しています… 結果を作成中です。"},
         "countdown_name": {"en": "Time remaining", "ja": "残り時間"},
         "position": {"en": "Question {position} / {total} · {section}", "ja": "問題 {position} / {total} · {section}"},
         "previous": {"en": "◀ Previous", "ja": "◀ 前へ"},
@@ -434,6 +438,12 @@ class ExamView(QWidget):
     def _build_report(self) -> QWidget:
         page = QWidget(objectName="examReportPage")
         layout = QVBoxLayout(page)
+        self.report_busy = QProgressBar(objectName="examReportBusy")
+        self.report_busy.setRange(0, 0)
+        self.report_busy.setMaximumHeight(6)
+        self.report_busy.setTextVisible(False)
+        self.report_busy.setVisible(False)
+        layout.addWidget(self.report_busy)
         self.report_view = RichTextView(object_name="examReport")
         self.report_view.document().setDefaultStyleSheet(
             "th, td { padding: 3px 12px; } th { text-align: left; } table { margin: 4px 0; }")
@@ -695,13 +705,29 @@ class ExamView(QWidget):
 
     # --- report ------------------------------------------------------------------------------
     def _show_report(self, report: ExamReport | None) -> None:
+        """Switch to the report at once; its math is typeset off the UI thread (a long report takes seconds)."""
         if report is None or report is self.report:
             return
         self.timer.stop()
         self.report = report
         self.panel.instance = None
-        self._render_report(report)
+        self.report_view.set_markdown(T("preparing_report", self.language))
+        self.report_busy.setVisible(True)
         self.stack.setCurrentWidget(self.report_page)
+        text = self.report_markdown(report)
+        args = self.report_view.render_args()
+        run_in_background(self, lambda: render_markdown(text, **args),
+                          lambda rendered: self._report_rendered(report, text, rendered),
+                          lambda error: self._report_rendered(report, text, None))
+
+    def _report_rendered(self, report: ExamReport, text: str, rendered: Any) -> None:
+        self.report_busy.setVisible(False)
+        if report is not self.report:
+            return  # a newer exam was started meanwhile
+        if rendered is None:
+            self.report_view.set_markdown(text)
+        else:
+            self.report_view.show_rendered(text, rendered)
         self.refresh_history()
         self.finished.emit(report)
 

@@ -3,17 +3,22 @@
     run_in_background(parent, work=lambda: compute(store), success=view.show_stats, failure=view.show_error)
 
 ``work`` runs in a worker thread and must not touch widgets; ``success(result)`` or
-``failure(exception)`` then run on the UI thread (through a queued signal). The op is
-dropped with its parent: a result arriving after the parent was deleted is ignored.
+``failure(exception)`` then run on the UI thread (through a queued signal). A result arriving
+after ``parent`` was deleted is dropped. The relay object has no Qt parent (a worker emitting
+on an object the UI thread is deleting would crash); running ops are kept alive here instead.
 """
 from __future__ import annotations
 
 import threading
 from typing import Any, Callable, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 R = TypeVar("R")
+
+
+_RUNNING: set["BackgroundOp[Any]"] = set()
 
 
 class _Relay(QObject):
@@ -26,9 +31,11 @@ class BackgroundOp(Generic[R]):
     def __init__(self, parent: QObject, work: Callable[[], R], success: Callable[[R], None],
                  failure: Callable[[BaseException], None] | None = None) -> None:
         self.running = True
+        self._parent = parent
         self._success, self._failure = success, failure
-        self._relay = _Relay(parent)  # lives in the UI thread: its slot runs there
+        self._relay = _Relay()  # created on the UI thread, so its slot runs there
         self._relay.done.connect(self._finish)
+        _RUNNING.add(self)
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True, name="studyapp-op")
 
     def start(self) -> "BackgroundOp[R]":
@@ -44,14 +51,14 @@ class BackgroundOp(Generic[R]):
         self._emit(result, None)
 
     def _emit(self, result: Any, error: BaseException | None) -> None:
-        try:
-            self._relay.done.emit(result, error)
-        except RuntimeError:  # the parent (and the relay) was deleted meanwhile
-            pass
+        self._relay.done.emit(result, error)
 
     def _finish(self, result: Any, error: BaseException | None) -> None:
         self.running = False
+        _RUNNING.discard(self)
         self._relay.deleteLater()
+        if not shiboken6.isValid(self._parent):
+            return  # the screen is gone: nobody to show the result to
         if error is None:
             self._success(result)
         elif self._failure is not None:

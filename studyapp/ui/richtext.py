@@ -1,6 +1,8 @@
 """A read-only rich-text view that shows Markdown with typeset math."""
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
@@ -29,11 +31,21 @@ class RichTextView(QTextBrowser):
             self.document().documentLayout().documentSizeChanged.connect(lambda *_: self._fit_height())
 
     def set_markdown(self, text: str) -> None:
-        self._markdown = text
+        args = self.render_args()
+        self.show_rendered(text, render_markdown(text, **args))
+
+    def render_args(self) -> dict[str, Any]:
+        """What :func:`render_markdown` needs from this widget (read on the UI thread); the rendering itself
+        touches no widget, so a long text can be rendered in a background op and shown with :meth:`show_rendered`."""
         color = self.palette().color(QPalette.ColorRole.Text).name()
         points = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
         ratio = max(1.0, self.devicePixelRatioF())
-        rendered = render_markdown(text, color=color, size=points * 1.1, dpi=round(96 * ratio))
+        return {"color": color, "size": points * 1.1, "dpi": round(96 * ratio)}
+
+    def show_rendered(self, text: str, rendered: Any) -> None:
+        """Show Markdown ``text`` already rendered by :func:`render_markdown` with :meth:`render_args`."""
+        self._markdown = text
+        ratio = max(1.0, self.devicePixelRatioF())
         document = self.document()
         for key, png in rendered.images.items():
             image = QImage.fromData(png)
