@@ -121,6 +121,7 @@ T = Catalog(
         "no_answer": {"en": "(none)", "ja": "（なし）"},
         "explanation": {"en": "Explanation:", "ja": "解説："},
         "new_exam": {"en": "New exam", "ja": "新しい試験"},
+        "practise_missed": {"en": "Practise the ones I missed", "ja": "間違えた問題を練習"},
         "item_missing": {"en": "(this item is no longer in the library)", "ja": "（この問題はライブラリにありません）"},
     },
 )
@@ -251,6 +252,8 @@ class ExamView(QWidget):
 
     started = Signal(object)
     finished = Signal(object)
+    practise_items = Signal(str, list)
+    """``("mistakes", item ids)``: the report's "practise the ones I missed"."""
 
     def __init__(self, library: Any, store: Any, language: str = "en", clock: Callable[[], Any] | None = None,
                  parent: QWidget | None = None, *, recorder: Any = None, image_dir: Path | None = None,
@@ -450,6 +453,9 @@ class ExamView(QWidget):
         layout.addWidget(self.report_view, 1)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.practise_missed_button = QPushButton(objectName="practiseMissedButton")
+        self.practise_missed_button.clicked.connect(self._practise_missed)
+        row.addWidget(self.practise_missed_button)
         self.new_exam_button = QPushButton(objectName="newExamButton")
         self.new_exam_button.clicked.connect(self.show_setup)
         row.addWidget(self.new_exam_button)
@@ -483,6 +489,7 @@ class ExamView(QWidget):
         self.clear_button.setText(T("clear", lang))
         self.submit_button.setText(T("submit", lang))
         self.new_exam_button.setText(T("new_exam", lang))
+        self.practise_missed_button.setText(T("practise_missed", lang))
         for widget, name in ((self.count_spin, "count"), (self.duration_spin, "duration"), (self.seed_spin, "seed"),
                              (self.new_seed_button, "new_seed"), (self.start_button, "start"), (self.history, "history"),
                              (self.prev_button, "previous"), (self.next_button, "next"), (self.clear_button, "clear"),
@@ -720,8 +727,17 @@ class ExamView(QWidget):
                           lambda rendered: self._report_rendered(report, text, rendered),
                           lambda error: self._report_rendered(report, text, None))
 
+    def missed_ids(self) -> list[str]:
+        """Items of the last report that were wrong or left unanswered, in exam order."""
+        return [r.item_id for r in self.report.items if not r.correct] if self.report is not None else []
+
+    def _practise_missed(self) -> None:
+        if self.missed_ids():
+            self.practise_items.emit("mistakes", self.missed_ids())
+
     def _report_rendered(self, report: ExamReport, text: str, rendered: Any) -> None:
         self.report_busy.setVisible(False)
+        self.practise_missed_button.setEnabled(bool(self.missed_ids()))
         if report is not self.report:
             return  # a newer exam was started meanwhile
         if rendered is None:

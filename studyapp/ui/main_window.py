@@ -580,6 +580,7 @@ class MainWindow(QMainWindow):
                             schedule=self.settings.exam_scheduling)
             if hasattr(view, "finished"):
                 view.finished.connect(lambda *_: self._refresh_progress())
+            view.practise_items.connect(self.start_items)
             return view
 
         self._show_extra("exam", make)

@@ -74,11 +74,15 @@ def test_exam_answers_reach_the_mistakes_queue(qtbot, tmp_path):
     for position in range(len(exam.items)):
         exam.set_answer(position, "definitely wrong")
     view.confirm_submit = lambda n: True
-    view.submit_exam()
+    with qtbot.waitSignal(view.finished, timeout=10000):
+        view.submit_exam()
     answered = {r.item_id for r in view.report.items if r.answered}
     assert len(answered) >= len(exam.items) - 1  # the item on screen takes the (empty) answer of its panel
     assert set(queue_item_ids("mistakes", window.library, window.store)) == answered
     assert {a.mode for a in window.store.attempts()} == {"exam"}
+    view.findChild(QPushButton, "practiseMissedButton").click()
+    assert window.quiz.session.kind == "mistakes"
+    assert [i.id for i in window.quiz.session.items] == [i.id for i in exam.items]  # all wrong or unanswered
 
 
 def test_leaving_a_running_exam_asks_and_no_keeps_it(qtbot, tmp_path):
