@@ -10,7 +10,7 @@ Queues (ids of items still in the library, best first):
 * ``new``      -- items never answered and without a card, in bank, section and file order.
 
 The day plan follows Anki's deck overview: per bank, how many cards are in
-learning, due for review, and new (new ones capped by a daily quota shared
+learning (steps due within :data:`LEARN_AHEAD`), due for review, and new (new ones capped by a daily quota shared
 by all banks, minus the items already introduced today), the time that takes
 from the scheduler's typical answer times, and one study order (due, then
 learning, then new) that "Study now" runs.
@@ -35,6 +35,7 @@ QUEUE_NAMES: tuple[str, ...] = ("due", "mistakes", "weakest", "marked", "new")
 DEFAULT_NEW_PER_DAY = 20
 WEAKEST_SECTIONS = 3
 LEARNING_STATES = (1, 3)  # fsrs.State.Learning and State.Relearning, as stored in the cards table
+LEARN_AHEAD = timedelta(minutes=20)  # like Anki: learning steps due within 20 minutes count as today's work
 
 
 class UnknownQueue(ValueError):
@@ -207,9 +208,11 @@ def today_plan(library: "Library", store: Store, *, now: datetime | None = None,
                new_per_day: int = DEFAULT_NEW_PER_DAY, typical: Mapping[str, float] = TYPICAL_SECONDS) -> TodayPlan:
     """What to study now: per-bank counts, the time it takes and the order "Study now" runs."""
     now = now or store.now()
-    state_of = {c.target_id: c.state for c in store.due_cards(now, target_kind="item")}
-    due_ids = due_item_ids(store, now, known=set(library_item_ids(library)))
-    review_ids = [i for i in due_ids if state_of.get(i) not in LEARNING_STATES]
+    ahead = now + LEARN_AHEAD
+    state_of = {c.target_id: c.state for c in store.due_cards(ahead, target_kind="item")}
+    due_ids = due_item_ids(store, ahead, known=set(library_item_ids(library)))
+    due_now = set(due_item_ids(store, now, known=due_ids))
+    review_ids = [i for i in due_ids if state_of.get(i) not in LEARNING_STATES and i in due_now]
     learning_ids = [i for i in due_ids if state_of.get(i) in LEARNING_STATES]
     new_today = new_introduced_today(store, now)
     quota = max(0, new_per_day - new_today)

@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
             self._quiz.answered.connect(lambda *_: self._refresh_progress())
             self._quiz.open_exercise.connect(self.open_exercise)
             self._quiz.review_items.connect(self.start_items)
+            self._quiz.section_titles = {s.id: s.title for b in self.library.banks for s in b.sections}
             self._quiz.go_home.connect(self.show_home)
             self.stack.addWidget(self._quiz)
         return self._quiz

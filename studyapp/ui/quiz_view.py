@@ -149,6 +149,8 @@ class QuizView(AfterAnswerMixin, QWidget):
         self.blank_inputs: list[QWidget] = []
         self.hint_used = False
         self.hints_shown = 0
+        self.section_titles: dict[str, Any] = {}
+        """``{section id: Text}`` so the summary names sections by title (set by the main window)."""
         self.shown_at = time.monotonic()
         self._build()
 
@@ -577,7 +579,9 @@ class QuizView(AfterAnswerMixin, QWidget):
         ]
         if summary.by_section:
             parts.append(f"### {T('summary_sections', lang)}")
-            parts.append("\n".join(f"- {name}: {s.correct}/{s.answered} ({s.accuracy * 100:.0f}%)" for name, s in summary.by_section.items()))
+            titles = {key: title.get(lang) for key, title in self.section_titles.items()}
+            parts.append("\n".join(f"- {titles.get(name, name)}: {s.correct}/{s.answered} ({s.accuracy * 100:.0f}%)"
+                                   for name, s in summary.by_section.items()))
         parts.append(f"### {TF('summary_items', lang)}")
         parts.append(self._summary_rows(summary))
         if not summary.revisit:

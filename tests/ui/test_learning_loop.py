@@ -107,6 +107,8 @@ def test_summary_review_missed_runs_them_and_shortcuts_dialog(qtbot, tmp_path):
     quiz.findChild(QPushButton, f"choice{quiz.display_order.index(0)}").click()
     quiz.submit()
     quiz.next()
+    summary = quiz.question.toPlainText()
+    assert "GRU: 0/1" in summary and "starter-gru:" not in summary  # sections by title, not id
     quiz.findChild(QPushButton, "reviewMissedButton").click()
     assert quiz.session.kind == "mistakes" and [i.id for i in quiz.session.items] == ["starter-gru-gate-count"]
     window.show_shortcuts()
