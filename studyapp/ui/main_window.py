@@ -58,6 +58,7 @@ T = Catalog(
         "study_now": {"en": "Study now", "ja": "今すぐ学習"},
         "marked": {"en": "Review marked", "ja": "マークした問題を復習"},
         "new": {"en": "New items", "ja": "未学習の問題"},
+        "weakest": {"en": "Weakest topics", "ja": "苦手なトピック"},
         "restart_section": {"en": "Start this section over", "ja": "このセクションを最初から"},
         "queue_count": {"en": "{label} ({n})", "ja": "{label} ({n})"},
         "resumed": {"en": "Resumed at item {n} of {total} (Study ▸ Start this section over to begin again)",
@@ -255,6 +256,7 @@ class MainWindow(QMainWindow):
         study.addAction(self._action("study_now", self.start_study_now, "Ctrl+Shift+S"))
         study.addAction(self._action("marked", self.start_marked))
         study.addAction(self._action("new", self.start_new))
+        study.addAction(self._action("weakest", self.start_weakest))
         study.addAction(self._action("restart_section", self.restart_section))
         study.addAction(self._action("mix", self.start_random_mix, "Ctrl+Shift+R"))
         study.addAction(self._action("exam", self.show_exam, "Ctrl+E"))
@@ -327,11 +329,12 @@ class MainWindow(QMainWindow):
                 bank_node.addChild(node)
             bank_node.setExpanded(not expanded or ("bank", bank.id, "") in expanded)
         passed = self.store.passed_exercise_ids()
+        tried = {row[0] for row in self.store.query("SELECT DISTINCT exercise_id FROM submissions")}
         exercises_node = QTreeWidgetItem([T("exercises", lang)])
         exercises_node.setData(0, ROLE, ("bank", "__exercises__", ""))
         for bank in exercise_banks + [b for b in self.library.banks if b.sections and b.exercises]:
             for exercise in bank.exercises:
-                mark = "✔ " if exercise.id in passed else "⌨ "
+                mark = "✔ " if exercise.id in passed else ("✘ " if exercise.id in tried else "⌨ ")
                 node = QTreeWidgetItem([mark + exercise.title.get(lang)])
                 node.setData(0, ROLE, ("exercise", bank.id, exercise.id))
                 exercises_node.addChild(node)
@@ -445,13 +448,17 @@ class MainWindow(QMainWindow):
     def start_marked(self) -> None:
         self.start_items("bookmarks", queue_item_ids("marked", self.library, self.store))
 
+    def start_weakest(self) -> None:
+        self.start_items("practice", queue_item_ids("weakest", self.library, self.store, limit=20))
+
     def start_new(self) -> None:
         self.start_items("new", queue_item_ids("new", self.library, self.store, limit=self.settings.new_per_day or None))
 
     def _update_queue_actions(self) -> None:
         """Menu entries show how many items each queue holds."""
         counts = queue_counts(self.library, self.store)
-        for key, queue in (("due", "due"), ("mistakes", "mistakes"), ("marked", "marked"), ("new", "new")):
+        for key, queue in (("due", "due"), ("mistakes", "mistakes"), ("marked", "marked"), ("new", "new"),
+                           ("weakest", "weakest")):
             self._actions[key].setText(T("queue_count", self.language, label=T(key, self.language), n=counts[queue]))
         self._actions["study_now"].setText(T("queue_count", self.language, label=T("study_now", self.language),
                                              n=len(self.today.study_order)))
