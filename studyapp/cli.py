@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "studyapp.content.commands",
     "studyapp.grading.commands",
     "studyapp.progress.commands",
+    "studyapp.progress.queue_commands",
     "studyapp.lab.commands",
     "studyapp.content.anki_export",
     "studyapp.desktop",

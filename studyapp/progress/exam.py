@@ -11,7 +11,8 @@ remainder), at least one item per chosen section when the count allows.
 The report lists every item with its score and the item id to show the
 explanation of (the UI renders it); the result goes to the store's exam
 history (and, with a ``recorder``, each answer is also stored as an attempt
-with mode ``"exam"`` and updates its FSRS card).
+with mode ``"exam"``, so wrong ones reach the Mistakes and Weakest queues, and
+updates its FSRS card unless ``schedule=False``).
 """
 from __future__ import annotations
 
@@ -131,7 +132,7 @@ class Exam:
 
     def __init__(self, items: Sequence["Item"], *, duration_s: float = DEFAULT_DURATION_S, clock: Clock | None = None,
                  judge: Judge | None = None, store: Store | None = None, recorder: "ReviewScheduler | None" = None,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, schedule: bool = True) -> None:
         if duration_s <= 0:
             raise ValueError("duration_s must be positive")
         self.items: tuple["Item", ...] = tuple(items)
@@ -141,6 +142,7 @@ class Exam:
         self.clock: Clock = clock or (recorder.clock if recorder else (self.store.clock if self.store else utc_now))
         self.judge: Judge = judge or default_judge
         self.seed = seed
+        self.schedule = schedule  # False: answers are stored as attempts but leave the FSRS cards alone
         self.started = self.clock()
         self.deadline = self.started + timedelta(seconds=self.duration_s)
         self._answers: dict[int, Any] = {}
@@ -220,7 +222,7 @@ class Exam:
             for r, item in zip(results, self.items):
                 if r.answered:
                     self.recorder.record_answer(item, score=r.score, correct=r.correct, answer=r.answer,
-                                                seconds=None, mode="exam")
+                                                seconds=None, mode="exam", schedule=self.schedule)
         if self.store is not None:
             rec = self.store.record_exam(ExamRecord(
                 started=report.started, finished=report.finished, duration_s=report.duration_s,

@@ -37,19 +37,11 @@ from typing import Any, Iterable, Mapping
 
 from fsrs import Card, Rating, Scheduler, State
 
+from .queues import Topic, due_item_ids, mistake_ids, weakest_topics
 from .store import Attempt, CardRow, Clock, Store, Submission
 from .store.records import Review
+from .typical import DEFAULT_TYPICAL_SECONDS, TYPICAL_SECONDS
 
-TYPICAL_SECONDS: dict[str, float] = {
-    "truefalse": 15.0,
-    "single": 30.0,
-    "multi": 45.0,
-    "cloze": 60.0,
-    "text": 60.0,
-    "numeric": 90.0,
-    "code": 600.0,
-}
-DEFAULT_TYPICAL_SECONDS = 60.0
 SLOW_FACTOR = 2.0
 FAST_FACTOR = 1.0 / 3.0
 PARTIAL_CREDIT = 0.5
@@ -95,10 +87,14 @@ class ReviewResult:
 
 
 @dataclass(frozen=True)
-class Topic:
-    name: str
-    accuracy: float
-    attempts: int
+class _Undo:
+    """What :meth:`ReviewScheduler.undo_last` needs to take the last answer back."""
+
+    item: Any
+    attempt: Attempt
+    card_key: str
+    previous: CardRow | None
+    scheduled: bool
 
 
 class ReviewScheduler:
@@ -114,6 +110,7 @@ class ReviewScheduler:
         store.reviewer = self.apply_review  # the store calls it inside the write transaction
         if store.pending_count():
             store.flush_pending()  # reviews kept from an earlier failed write can be applied now
+        self._undo: _Undo | None = None
 
     def now(self) -> datetime:
         return _utc(self.clock())
@@ -167,10 +164,40 @@ class ReviewScheduler:
                             hint_used=hint_used, typical_seconds=self.typical_seconds)
         attempt = Attempt.for_item(item, score=score, correct=is_correct, answer=answer, seconds=seconds,
                                    hint_used=hint_used, bank_hash=bank_hash, mode=mode, at=at)
+        key = card_key("item", item.id)
+        previous = self.store.card(key)  # for undo: the card as it was before this answer
         review = Review("item", item.id, int(rating), at, seconds)
         stored = self.store.record_attempt(attempt, review=review if schedule else None)
         card = self._result_card(review) if schedule else self.card("item", item.id)
+        self._undo = _Undo(item, stored, key, previous, schedule)
         return ReviewResult(rating, card, attempt=stored)
+
+    @property
+    def can_undo(self) -> bool:
+        return self._undo is not None
+
+    def undo_last(self) -> Attempt | None:
+        """Take back the last answer recorded here: its attempt is deleted and its card restored (Anki's Undo)."""
+        undo, self._undo = self._undo, None
+        if undo is None:
+            return None
+        if undo.scheduled:
+            self.store.undo_attempt(undo.attempt.uuid, undo.card_key, undo.previous)
+        else:
+            self.store.undo_attempt(undo.attempt.uuid, undo.card_key, self.store.card(undo.card_key))
+        return undo.attempt
+
+    def override_last_as_correct(self) -> ReviewResult | None:
+        """"I was right": the last answer is recorded again as correct, the override kept in the attempt's answer."""
+        undo = self._undo
+        if undo is None:
+            return None
+        self.undo_last()
+        previous = undo.attempt
+        return self.record_answer(undo.item, score=1.0, correct=True,
+                                  answer={"given": previous.answer, "override": "learner_marked_correct"},
+                                  seconds=previous.seconds, hint_used=previous.hint_used, mode=previous.mode,
+                                  bank_hash=previous.bank_hash, schedule=undo.scheduled)
 
     def record_submission(self, exercise: Any, *, source: str, verdict: Any, passed: bool,
                           seconds: float | None = None, hint_used: bool = False, schedule: bool = True) -> ReviewResult:
@@ -193,23 +220,13 @@ class ReviewScheduler:
     def due_now(self, *, target_kind: str = "item", known: Iterable[str] | None = None,
                 limit: int | None = None) -> list[str]:
         """Ids due now, most overdue first; ``known`` keeps only ids still in the library."""
-        keep = None if known is None else set(known)
-        ids = [c.target_id for c in self.store.due_cards(self.now(), target_kind=target_kind)
-               if keep is None or c.target_id in keep]
-        return ids[:limit] if limit is not None else ids
+        return due_item_ids(self.store, self.now(), target_kind=target_kind, known=known, limit=limit)
 
     def weakest_topics(self, *, by: str = "section", window: int = 20, min_attempts: int = 1,
                        limit: int | None = None) -> list[Topic]:
         """Topics by ascending recent accuracy (ties: more attempts first)."""
-        acc = self.store.recent_accuracy(by=by, window=window)
-        topics = sorted((Topic(name, a, n) for name, (a, n) in acc.items() if n >= min_attempts and name),
-                        key=lambda t: (t.accuracy, -t.attempts, t.name))
-        return topics[:limit] if limit is not None else topics
+        return weakest_topics(self.store, by=by, window=window, min_attempts=min_attempts, limit=limit)
 
     def mistakes(self, *, known: Iterable[str] | None = None) -> list[str]:
         """Items whose last attempt was wrong, most recent first."""
-        keep = None if known is None else set(known)
-        last = self.store.last_results()
-        wrong = [(ts, item_id) for item_id, (ok, ts) in last.items()
-                 if not ok and (keep is None or item_id in keep)]
-        return [item_id for _ts, item_id in sorted(wrong, reverse=True)]
+        return mistake_ids(self.store, known=known)

@@ -63,6 +63,7 @@ class Outcome:
     hint_used: bool
     skipped: bool = False
     rating: int | None = None  # fsrs Rating value when recorded
+    overridden: bool = False  # the learner said "I was right"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class StudySession:
     """A queue of items answered one at a time."""
 
     def __init__(self, items: Sequence["Item"], *, kind: str = "custom", recorder: "ReviewScheduler | None" = None,
-                 judge: Judge | None = None, clock: Clock | None = None) -> None:
+                 judge: Judge | None = None, clock: Clock | None = None, start: int = 0) -> None:
         self.items: tuple["Item", ...] = tuple(items)
         self.kind = kind
         self.recorder = recorder
@@ -108,9 +109,10 @@ class StudySession:
         self.clock: Clock = clock or (recorder.clock if recorder else utc_now)
         self.started: datetime = self.clock()
         self.finished_at: datetime | None = None
-        self._index = 0
+        self._index = max(0, min(start, len(self.items)))  # a resumed section starts at its first unanswered item
         self._shown_at = self.started
         self._outcomes: list[Outcome | None] = [None] * len(self.items)
+        self._last_answered: int | None = None
         if not self.items:
             self.finished_at = self.started
 
@@ -178,7 +180,41 @@ class StudySession:
             rating = int(result.rating)
         outcome = Outcome(item.id, item.section, answer, score, correct, seconds, hint_used, rating=rating)
         self._outcomes[self._index] = outcome
+        self._last_answered = self._index
         return outcome
+
+    @property
+    def can_undo(self) -> bool:
+        return self._last_answered is not None
+
+    def undo_last(self) -> "Item | None":
+        """Take back the last answer (also from the store and the scheduler) and show its item again."""
+        if self._last_answered is None:
+            return None
+        position, self._last_answered = self._last_answered, None
+        if self.recorder is not None:
+            self.recorder.undo_last()
+        self._outcomes[position] = None
+        self._index = position
+        self.finished_at = None
+        self._shown_at = self.clock()
+        return self.items[position]
+
+    def override_last_as_correct(self) -> Outcome | None:
+        """"I was right": the last answer counts as correct (recorded as an override, rated as a right answer)."""
+        if self._last_answered is None:
+            return None
+        old = self._outcomes[self._last_answered]
+        if old is None or old.correct:
+            return old
+        rating = old.rating
+        if self.recorder is not None:
+            result = self.recorder.override_last_as_correct()
+            rating = None if result is None else int(result.rating)
+        new = Outcome(old.item_id, old.section, old.answer, 1.0, True, old.seconds, old.hint_used, rating=rating,
+                      overridden=True)
+        self._outcomes[self._last_answered] = new
+        return new
 
     # -- summary ---------------------------------------------------------------------------
 

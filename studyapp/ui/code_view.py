@@ -46,6 +46,8 @@ T = Catalog(
                           "ja": "解答例は合格するか、{n} 回不合格になると表示できます。"},
         "solution": {"en": "Reference solution", "ja": "解答例"},
         "hints": {"en": "Hints", "ja": "ヒント"},
+        "hint_button": {"en": "Hint {n}/{total}", "ja": "ヒント {n}/{total}"},
+        "no_more_hints": {"en": "All hints shown", "ja": "ヒントはすべて表示済み"},
         "grading": {"en": "Grading…", "ja": "採点中…"},
         "passed": {"en": "Passed", "ja": "合格"},
         "failed": {"en": "Failed", "ja": "不合格"},
@@ -138,13 +140,15 @@ class CodeExerciseView(QWidget):
         self.cancel_button = QPushButton(objectName="cancelGradeButton", clicked=self.cancel)
         self.reset_button = QPushButton(objectName="resetButton", clicked=self.reset_to_starter)
         self.reveal_button = QPushButton(objectName="revealButton", clicked=self.reveal_solution)
+        self.hint_button = QPushButton(objectName="codeHintButton", clicked=self.show_next_hint)
+        self.hints_shown: dict[str, int] = {}
         self.busy = QProgressBar(objectName="gradingBusy")
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(120)
         self.busy.setVisible(False)
         self.saved_label = QLabel(objectName="draftLabel")
         self.saved_label.setStyleSheet("color: palette(placeholder-text);")
-        for widget in (self.grade_button, self.cancel_button, self.busy):
+        for widget in (self.grade_button, self.cancel_button, self.busy, self.hint_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         for widget in (self.saved_label, self.reset_button, self.reveal_button):
@@ -215,10 +219,29 @@ class CodeExerciseView(QWidget):
         assert ex is not None
         lang = self.language
         parts = [f"# {ex.title.get(lang)}", ex.statement.get(lang)]
-        if ex.hints:
+        shown = ex.hints[: self.hints_shown.get(ex.id, 0)]
+        if shown:
             parts.append(f"### {T('hints', lang)}")
-            parts.append("\n".join(f"{i}. {h.get(lang)}" for i, h in enumerate(ex.hints, start=1)))
+            parts.append("\n".join(f"{i}. {h.get(lang)}" for i, h in enumerate(shown, start=1)))
         self.statement.set_markdown("\n\n".join(parts))
+        self._update_hint_button()
+
+    def show_next_hint(self) -> None:
+        """Reveal one more hint (they start hidden); a submission after a hint is rated Hard by the scheduler."""
+        ex = self.exercise
+        if ex is None or self.hints_shown.get(ex.id, 0) >= len(ex.hints):
+            return
+        self.hints_shown[ex.id] = self.hints_shown.get(ex.id, 0) + 1
+        self._show_statement()
+
+    def _update_hint_button(self) -> None:
+        ex = self.exercise
+        total = len(ex.hints) if ex is not None else 0
+        shown = self.hints_shown.get(ex.id, 0) if ex is not None else 0
+        self.hint_button.setVisible(total > 0)
+        self.hint_button.setEnabled(shown < total)
+        self.hint_button.setText(T("hint_button", self.language, n=shown + 1, total=total) if shown < total
+                                 else T("no_more_hints", self.language))
 
     def _on_edit(self) -> None:
         self._autosave.start()
@@ -343,6 +366,7 @@ class CodeExerciseView(QWidget):
         if self.recorder is not None:
             self.recorder.record_submission(exercise, source=source, verdict=verdict.to_dict(), passed=verdict.passed,
                                             seconds=time.monotonic() - self._started_at,
+                                            hint_used=self.hints_shown.get(exercise.id, 0) > 0,
                                             schedule=not getattr(verdict, "grader_fault", False))
         self._show_verdict(verdict)
         self._update_reveal()

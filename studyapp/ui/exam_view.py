@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,11 +43,13 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.judging import blank_answer_text
 from studyapp.content.model import Item
+from studyapp.content.rendering import render_markdown
 from studyapp.content.variants import VariantError, format_value, instantiate
 from studyapp.paths import cache_dir
 from studyapp.progress.exam import DEFAULT_COUNT, DEFAULT_DURATION_S, Exam, ExamClosed, ExamReport, select_exam_items
 from studyapp.ui.flow_layout import FlowLayout
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.ops import run_in_background
 from studyapp.ui.quiz_view import BLANK, QuizView
 from studyapp.ui.quiz_view import T as QUIZ_T
 from studyapp.ui.richtext import RichTextView
@@ -81,6 +84,7 @@ T = Catalog(
         "history_empty": {"en": "No exam taken yet.", "ja": "まだ受験していません。"},
         "timed_out_mark": {"en": "time up", "ja": "時間切れ"},
         "running_title": {"en": "Mock exam · seed {seed}", "ja": "模擬試験 · シード {seed}"},
+        "preparing_report": {"en": "Marking… the report is being prepared.", "ja": "採点しています… 結果を作成中です。"},
         "countdown_name": {"en": "Time remaining", "ja": "残り時間"},
         "position": {"en": "Question {position} / {total} · {section}", "ja": "問題 {position} / {total} · {section}"},
         "previous": {"en": "◀ Previous", "ja": "◀ 前へ"},
@@ -119,6 +123,7 @@ T = Catalog(
         "no_answer": {"en": "(none)", "ja": "（なし）"},
         "explanation": {"en": "Explanation:", "ja": "解説："},
         "new_exam": {"en": "New exam", "ja": "新しい試験"},
+        "practise_missed": {"en": "Practise the ones I missed", "ja": "間違えた問題を練習"},
         "item_missing": {"en": "(this item is no longer in the library)", "ja": "（この問題はライブラリにありません）"},
     },
 )
@@ -249,13 +254,17 @@ class ExamView(QWidget):
 
     started = Signal(object)
     finished = Signal(object)
+    practise_items = Signal(str, list)
+    """``("mistakes", item ids)``: the report's "practise the ones I missed"."""
 
     def __init__(self, library: Any, store: Any, language: str = "en", clock: Callable[[], Any] | None = None,
-                 parent: QWidget | None = None, *, recorder: Any = None, image_dir: Path | None = None) -> None:
+                 parent: QWidget | None = None, *, recorder: Any = None, image_dir: Path | None = None,
+                 schedule: bool = True) -> None:
         super().__init__(parent)
         self.library = library
         self.store = store
         self.recorder = recorder
+        self.schedule = schedule
         # formulas inside choice labels (QLabel) need files; the report view embeds its own
         self.image_dir = image_dir if image_dir is not None else cache_dir() / "math"
         self.language = language
@@ -440,12 +449,21 @@ class ExamView(QWidget):
     def _build_report(self) -> QWidget:
         page = QWidget(objectName="examReportPage")
         layout = QVBoxLayout(page)
+        self.report_busy = QProgressBar(objectName="examReportBusy")
+        self.report_busy.setRange(0, 0)
+        self.report_busy.setMaximumHeight(6)
+        self.report_busy.setTextVisible(False)
+        self.report_busy.setVisible(False)
+        layout.addWidget(self.report_busy)
         self.report_view = RichTextView(object_name="examReport")
         self.report_view.document().setDefaultStyleSheet(
             "th, td { padding: 3px 12px; } th { text-align: left; } table { margin: 4px 0; }")
         layout.addWidget(self.report_view, 1)
         row = QHBoxLayout()
         row.addStretch(1)
+        self.practise_missed_button = QPushButton(objectName="practiseMissedButton")
+        self.practise_missed_button.clicked.connect(self._practise_missed)
+        row.addWidget(self.practise_missed_button)
         self.new_exam_button = QPushButton(objectName="newExamButton")
         self.new_exam_button.clicked.connect(self.show_setup)
         row.addWidget(self.new_exam_button)
@@ -479,6 +497,7 @@ class ExamView(QWidget):
         self.clear_button.setText(T("clear", lang))
         self.submit_button.setText(T("submit", lang))
         self.new_exam_button.setText(T("new_exam", lang))
+        self.practise_missed_button.setText(T("practise_missed", lang))
         for widget, name in ((self.count_spin, "count"), (self.duration_spin, "duration"), (self.seed_spin, "seed"),
                              (self.new_seed_button, "new_seed"), (self.start_button, "start"), (self.history, "history"),
                              (self.prev_button, "previous"), (self.next_button, "next"), (self.clear_button, "clear"),
@@ -564,7 +583,7 @@ class ExamView(QWidget):
         self.report = None
         self.report_view.set_markdown("")
         self.exam = Exam(instances, duration_s=self.duration_spin.value() * 60.0, clock=self.clock, store=self.store,
-                         recorder=self.recorder, seed=seed)
+                         recorder=self.recorder, seed=seed, schedule=self.schedule)
         self._build_navigator()
         self.run_title.setText(T("running_title", self.language, seed=seed))
         self.position = 0
@@ -701,13 +720,38 @@ class ExamView(QWidget):
 
     # --- report ------------------------------------------------------------------------------
     def _show_report(self, report: ExamReport | None) -> None:
+        """Switch to the report at once; its math is typeset off the UI thread (a long report takes seconds)."""
         if report is None or report is self.report:
             return
         self.timer.stop()
         self.report = report
         self.panel.instance = None
-        self._render_report(report)
+        self.report_view.set_markdown(T("preparing_report", self.language))
+        self.report_busy.setVisible(True)
         self.stack.setCurrentWidget(self.report_page)
+        text = self.report_markdown(report)
+        args = self.report_view.render_args()
+        run_in_background(self, lambda: render_markdown(text, **args),
+                          lambda rendered: self._report_rendered(report, text, rendered),
+                          lambda error: self._report_rendered(report, text, None))
+
+    def missed_ids(self) -> list[str]:
+        """Items of the last report that were wrong or left unanswered, in exam order."""
+        return [r.item_id for r in self.report.items if not r.correct] if self.report is not None else []
+
+    def _practise_missed(self) -> None:
+        if self.missed_ids():
+            self.practise_items.emit("mistakes", self.missed_ids())
+
+    def _report_rendered(self, report: ExamReport, text: str, rendered: Any) -> None:
+        self.report_busy.setVisible(False)
+        self.practise_missed_button.setEnabled(bool(self.missed_ids()))
+        if report is not self.report:
+            return  # a newer exam was started meanwhile
+        if rendered is None:
+            self.report_view.set_markdown(text)
+        else:
+            self.report_view.show_rendered(text, rendered)
         self.refresh_history()
         self.finished.emit(report)
 

@@ -6,6 +6,7 @@ hands them to the views, and refreshes the sidebar when answers arrive.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -33,8 +34,10 @@ from studyapp import __version__
 from studyapp.content.model import Library
 from studyapp.content.plaintext import snippet
 from studyapp.progress.overview import section_progress
+from studyapp.progress.queues import queue_counts, queue_item_ids, resume_index, today_plan
 from studyapp.progress.store import Store, StoreError
 from studyapp.ui.desktop import platform_shortcut
+from studyapp.ui.home_page import STUDY_NOW_URL, today_markdown
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.settings import Settings, SettingsDialog, SettingsStore, apply_appearance
 
@@ -59,6 +62,15 @@ T = Catalog(
         "due": {"en": "Review due", "ja": "期限の復習"},
         "mistakes": {"en": "Review mistakes", "ja": "間違えた問題を復習"},
         "mix": {"en": "Random mix", "ja": "ランダム出題"},
+        "study_now": {"en": "Study now", "ja": "今すぐ学習"},
+        "marked": {"en": "Review marked", "ja": "マークした問題を復習"},
+        "new": {"en": "New items", "ja": "未学習の問題"},
+        "weakest": {"en": "Weakest topics", "ja": "苦手なトピック"},
+        "restart_section": {"en": "Start this section over", "ja": "このセクションを最初から"},
+        "queue_count": {"en": "{label} ({n})", "ja": "{label} ({n})"},
+        "resumed": {"en": "Resumed at item {n} of {total} (Study ▸ Start this section over to begin again)",
+                    "ja": "{total} 問中 {n} 問目から再開しました（学習 ▸ このセクションを最初から で最初に戻れます）"},
+        "nothing_today": {"en": "Nothing to study right now.", "ja": "いま学習する問題はありません。"},
         "exam": {"en": "Mock exam", "ja": "模擬試験"},
         "review": {"en": "Review", "ja": "復習"},
         "stats": {"en": "Statistics", "ja": "統計"},
@@ -66,6 +78,10 @@ T = Catalog(
         "settings": {"en": "Settings…", "ja": "設定…"},
         "problems": {"en": "Content problems", "ja": "コンテンツの問題点"},
         "about": {"en": "About", "ja": "このアプリについて"},
+        "shortcuts": {"en": "Keyboard shortcuts", "ja": "キーボードショートカット"},
+        "leave_exam_title": {"en": "Leave the mock exam?", "ja": "模擬試験を離れますか？"},
+        "leave_exam": {"en": "The mock exam is still running and its countdown goes on while you are away. Leave it?",
+                       "ja": "模擬試験は実施中で、離れている間も残り時間は減り続けます。離れますか？"},
         "search": {"en": "Search items (English or 日本語)…", "ja": "問題を検索（日本語・English）…"},
         "results": {"en": "Search results", "ja": "検索結果"},
         "exercises": {"en": "Code exercises", "ja": "コード課題"},
@@ -160,6 +176,8 @@ class MainWindow(QMainWindow):
         # The home page needs no math, so Qt's own Markdown renders it; the quiz and code
         # views (Markdown + mathtext, Pygments) are built on first use to keep start-up fast.
         self.home = QTextBrowser(objectName="homeText")
+        self.home.setOpenLinks(False)
+        self.home.anchorClicked.connect(self._home_link)
         self.stack.addWidget(self.home)
         self._quiz: Any = None
         self._code: Any = None
@@ -173,6 +191,10 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.storage_banner)
         central_layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._previous_view: QWidget | None = None
+        self.confirm_leave_exam: Callable[[], bool] = self._ask_leave_exam
+        """Asked before leaving a running exam for another screen; replace it in tests."""
+        self.stack.currentChanged.connect(self._view_changed)
 
         # Sidebar: search box above the bank/section tree.
         side = QWidget()
@@ -232,6 +254,8 @@ class MainWindow(QMainWindow):
             self._quiz.code_grader = self.grader
             self._quiz.answered.connect(lambda *_: self._refresh_progress())
             self._quiz.open_exercise.connect(self.open_exercise)
+            self._quiz.review_items.connect(self.start_items)
+            self._quiz.go_home.connect(self.show_home)
             self.stack.addWidget(self._quiz)
         return self._quiz
 
@@ -272,6 +296,11 @@ class MainWindow(QMainWindow):
         study.addAction(self._action("home", self.show_home, "Ctrl+H"))
         study.addAction(self._action("due", self.start_review_due, "Ctrl+R"))
         study.addAction(self._action("mistakes", self.start_mistakes, "Ctrl+M"))
+        study.addAction(self._action("study_now", self.start_study_now, "Ctrl+Shift+S"))
+        study.addAction(self._action("marked", self.start_marked))
+        study.addAction(self._action("new", self.start_new))
+        study.addAction(self._action("weakest", self.start_weakest))
+        study.addAction(self._action("restart_section", self.restart_section))
         study.addAction(self._action("mix", self.start_random_mix, "Ctrl+Shift+R"))
         study.addAction(self._action("exam", self.show_exam, "Ctrl+E"))
         view = self._menus["view"] = bar.addMenu("")
@@ -285,6 +314,7 @@ class MainWindow(QMainWindow):
         tools = self._menus["tools"] = bar.addMenu("")
         tools.addAction(self._action("check_db", self.check_database))
         help_menu = self._menus["help"] = bar.addMenu("")
+        help_menu.addAction(self._action("shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action("about", self.show_about))
         toolbar = QToolBar(objectName="mainToolbar")
         toolbar.setMovable(False)
@@ -313,8 +343,7 @@ class MainWindow(QMainWindow):
             self._populate()
 
     def set_language(self, language: str) -> None:
-        self.settings = Settings(language=language, theme=self.settings.theme, font_size=self.settings.font_size,
-                                 reveal_policy=self.settings.reveal_policy)
+        self.settings = replace(self.settings, language=language)
         self.settings_store.save(self.settings)
         self.retranslate(language)
 
@@ -346,17 +375,20 @@ class MainWindow(QMainWindow):
                 bank_node.addChild(node)
             bank_node.setExpanded(not expanded or ("bank", bank.id, "") in expanded)
         passed = self.store.passed_exercise_ids()
+        tried = {row[0] for row in self.store.query("SELECT DISTINCT exercise_id FROM submissions")}
         exercises_node = QTreeWidgetItem([T("exercises", lang)])
         exercises_node.setData(0, ROLE, ("bank", "__exercises__", ""))
         for bank in exercise_banks + [b for b in self.library.banks if b.sections and b.exercises]:
             for exercise in bank.exercises:
-                mark = "✔ " if exercise.id in passed else "⌨ "
+                mark = "✔ " if exercise.id in passed else ("✘ " if exercise.id in tried else "⌨ ")
                 node = QTreeWidgetItem([mark + exercise.title.get(lang)])
                 node.setData(0, ROLE, ("exercise", bank.id, exercise.id))
                 exercises_node.addChild(node)
         if exercises_node.childCount():
             self.section_tree.addTopLevelItem(exercises_node)
             exercises_node.setExpanded(not expanded or ("bank", "__exercises__", "") in expanded)
+        self.today = today_plan(self.library, self.store, new_per_day=self.settings.new_per_day)
+        self._update_queue_actions()
         self.home.setMarkdown(self._home_markdown(progress, due_ids, passed, sum(1 for ok, _ in last_results.values() if not ok)))
         self.problems_list.clear()
         self.problems_list.addItems([str(p) for p in self.library.problems])
@@ -382,7 +414,9 @@ class MainWindow(QMainWindow):
             rows.append(f"| {bank.title.get(lang)} | {answered}/{total} | {accuracy} | {due or ''} |")
         totals = T("progress_totals", lang, due=len(due_ids), mistakes=mistakes,
                    passed=len(passed & {e.id for e in self.library.exercises()}), exercises=len(self.library.exercises()))
-        return "\n\n".join([T("welcome", lang), f"## {T('progress_title', lang)}", totals, T("progress_head", lang) + "\n" + "\n".join(rows)])
+        today = today_markdown(self.today, lang, {e.id: e.title.get(lang) for e in self.library.exercises()})
+        return "\n\n".join([today, T("welcome", lang), f"## {T('progress_title', lang)}", totals,
+                              T("progress_head", lang) + "\n" + "\n".join(rows)])
 
     def _refresh_progress(self) -> None:
         self._populate()
@@ -431,14 +465,55 @@ class MainWindow(QMainWindow):
     def _section_titles(self) -> dict[str, str]:
         return {s.id: s.title.get(self.language) for bank in self.library.banks for s in bank.sections}
 
-    def start_section(self, bank_id: str, section_id: str) -> None:
+    def start_section(self, bank_id: str, section_id: str, *, from_start: bool = False) -> None:
+        """Practise a section, resuming at its first never-answered item unless ``from_start``."""
         bank = next(b for b in self.library.banks if b.id == bank_id)
         section = next(s for s in bank.sections if s.id == section_id)
         from studyapp.progress.session import StudySession
 
-        session = StudySession(list(section.items), kind="practice", recorder=self.recorder)
+        items = list(section.items)
+        start = 0 if from_start else resume_index([i.id for i in items], self.store.last_results())
+        session = StudySession(items, kind="practice", recorder=self.recorder, start=start)
         self.settings_store.set_value("last_section", f"{bank_id}/{section_id}")
         self._run_session(session, section.title.get(self.language))
+        if start:
+            self.statusBar().showMessage(T("resumed", self.language, n=start + 1, total=len(items)), 10000)
+
+    def restart_section(self) -> None:
+        """Start the last practised section again from its first item."""
+        last = str(self.settings_store.value("last_section", "") or "")
+        bank_id, _, section_id = last.partition("/")
+        if any(b.id == bank_id and any(s.id == section_id for s in b.sections) for b in self.library.banks):
+            self.start_section(bank_id, section_id, from_start=True)
+
+    def start_study_now(self) -> None:
+        """Due, then learning, then today's new items (the home page's Study now)."""
+        if not self.today.study_order:
+            self.statusBar().showMessage(T("nothing_today", self.language), 5000)
+            return
+        self.start_items("today", list(self.today.study_order))
+
+    def start_marked(self) -> None:
+        self.start_items("bookmarks", queue_item_ids("marked", self.library, self.store))
+
+    def start_weakest(self) -> None:
+        self.start_items("practice", queue_item_ids("weakest", self.library, self.store, limit=20))
+
+    def start_new(self) -> None:
+        self.start_items("new", queue_item_ids("new", self.library, self.store, limit=self.settings.new_per_day or None))
+
+    def _update_queue_actions(self) -> None:
+        """Menu entries show how many items each queue holds."""
+        counts = queue_counts(self.library, self.store)
+        for key, queue in (("due", "due"), ("mistakes", "mistakes"), ("marked", "marked"), ("new", "new"),
+                           ("weakest", "weakest")):
+            self._actions[key].setText(T("queue_count", self.language, label=T(key, self.language), n=counts[queue]))
+        self._actions["study_now"].setText(T("queue_count", self.language, label=T("study_now", self.language),
+                                             n=len(self.today.study_order)))
+
+    def _home_link(self, url: Any) -> None:
+        if url.toString() == STUDY_NOW_URL:
+            self.start_study_now()
 
     def start_review_due(self) -> None:
         from studyapp.progress.session import review_due
@@ -494,6 +569,32 @@ class MainWindow(QMainWindow):
     def show_home(self) -> None:
         self.stack.setCurrentWidget(self.home)
 
+    def _view_changed(self, _index: int) -> None:
+        """Leaving a running exam asks first; "no" goes back to it (its deadline is kept either way)."""
+        previous, current = self._previous_view, self.stack.currentWidget()
+        exam_view = self._extra_views.get("exam")
+        running = exam_view is not None and getattr(exam_view, "exam", None) is not None and not exam_view.exam.submitted
+        if previous is exam_view and current is not exam_view and running and not self.confirm_leave_exam():
+            self.stack.blockSignals(True)
+            self.stack.setCurrentWidget(exam_view)
+            self.stack.blockSignals(False)
+            return
+        self._previous_view = current
+
+    def _ask_leave_exam(self) -> bool:
+        answer = QMessageBox.question(self, T("leave_exam_title", self.language), T("leave_exam", self.language))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_shortcuts(self) -> None:
+        from studyapp.ui.shortcuts import shortcuts_markdown
+
+        box = QMessageBox(self)
+        box.setObjectName("shortcutsDialog")
+        box.setWindowTitle(T("shortcuts", self.language))
+        box.setTextFormat(Qt.TextFormat.MarkdownText)
+        box.setText(shortcuts_markdown(self.language))
+        box.open()
+
     def _show_extra(self, key: str, factory: Callable[[], QWidget]) -> QWidget | None:
         """Screens built on first use (keeps start-up fast); ``None`` if the screen is not available."""
         if key not in self._extra_views:
@@ -531,9 +632,11 @@ class MainWindow(QMainWindow):
         def make() -> QWidget:
             from studyapp.ui.exam_view import ExamView
 
-            view = ExamView(self.library, self.store, language=self.language)
+            view = ExamView(self.library, self.store, language=self.language, recorder=self.recorder,
+                            schedule=self.settings.exam_scheduling)
             if hasattr(view, "finished"):
                 view.finished.connect(lambda *_: self._refresh_progress())
+            view.practise_items.connect(self.start_items)
             return view
 
         self._show_extra("exam", make)

@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.judging import Verdict, blank_answer_text, judge
 from studyapp.content.model import Item
-from studyapp.content.plaintext import markdown_to_text, snippet
+from studyapp.content.plaintext import markdown_to_text
 from studyapp.content.variants import instantiate
 from studyapp.ui.flow_layout import FlowLayout
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.mathimage import add_markdown_items
 from studyapp.paths import cache_dir
+from studyapp.ui.quiz_feedback import AfterAnswerMixin, T as TF
 from studyapp.ui.richtext import RichTextView, render_for
 
 T = Catalog(
@@ -91,6 +92,8 @@ class ChoiceButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
+        self.number = number
+        self.picked_state: tuple[str, bool] = ("", False)
         self.number_label = QLabel(f"<b>{number}</b>")
         self.number_label.setFixedWidth(22)
         self.text_label = QLabel(html)
@@ -108,18 +111,29 @@ class ChoiceButton(QPushButton):
         hint.setHeight(max(hint.height(), label.height() + 14))
         return hint
 
-    def mark(self, state: str) -> None:
-        """Colour after judging: 'right', 'wrong' or ''."""
+    def mark(self, state: str, picked: bool = False) -> None:
+        """After judging: 'right' (green), 'wrong' (red, struck through) or ''; ``picked`` keeps the learner's tick."""
         colors = {"right": "#2e7d32", "wrong": "#c62828"}
-        self.setStyleSheet(f"QPushButton {{ border: 2px solid {colors[state]}; border-radius: 4px; }}" if state else "")
+        style = "solid" if picked else "dashed"
+        self.setStyleSheet(f"QPushButton {{ border: 3px {style} {colors[state]}; border-radius: 4px; }}" if state else "")
+        glyph = {("right", True): "✔", ("wrong", True): "✘", ("right", False): "○"}.get((state, picked), "")
+        self.number_label.setText(f"<b>{self.number}</b>{glyph}")
+        self.number_label.setFixedWidth(40)
+        font = self.text_label.font()
+        font.setStrikeOut(state == "wrong" and picked)
+        self.text_label.setFont(font)
+        self.picked_state = (state, picked)
 
 
-class QuizView(QWidget):
+class QuizView(AfterAnswerMixin, QWidget):
     """Shows the items of a :class:`~studyapp.progress.session.StudySession`."""
 
     answered = Signal(str, float)
     finished = Signal(object)
     open_exercise = Signal(str)
+    review_items = Signal(str, list)
+    """``(kind, item ids)`` from the summary's "review the ones I missed"."""
+    go_home = Signal()
 
     def __init__(self, store: Any = None, recorder: Any = None, language: str = "en", image_dir: Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -139,6 +153,7 @@ class QuizView(QWidget):
         self.choice_buttons: list[ChoiceButton] = []
         self.blank_inputs: list[QWidget] = []
         self.hint_used = False
+        self.hints_shown = 0
         self.shown_at = time.monotonic()
         self._build()
 
@@ -164,12 +179,21 @@ class QuizView(QWidget):
         self.answer_area = QWidget(objectName="answerArea")
         self.answer_layout = QVBoxLayout(self.answer_area)
         self.answer_layout.setContentsMargins(0, 0, 0, 0)
+        self.diff_label = QLabel(objectName="answerDiff")
+        self.diff_label.setTextFormat(Qt.TextFormat.RichText)
+        self.diff_label.setWordWrap(True)
+        self.diff_label.setVisible(False)
+        self.interval_label = QLabel(objectName="nextReviewLabel")
+        self.interval_label.setStyleSheet("color: palette(placeholder-text);")
+        self.interval_label.setVisible(False)
         self.feedback = RichTextView(object_name="feedbackText", auto_height=True)
         self.feedback.setAccessibleName("Feedback")
         self.feedback.setStyleSheet("QTextBrowser { background: palette(alternate-base); border-radius: 6px; }")
         self.body_layout.addWidget(self.kind_label)
         self.body_layout.addWidget(self.question)
         self.body_layout.addWidget(self.answer_area)
+        self.body_layout.addWidget(self.diff_label)
+        self.body_layout.addWidget(self.interval_label)
         self.body_layout.addWidget(self.feedback)
         self.body_layout.addStretch(1)
         scroll.setWidget(body)
@@ -181,11 +205,18 @@ class QuizView(QWidget):
         self.skip_button = QPushButton(objectName="skipButton", clicked=self.skip)
         self.submit_button = QPushButton(objectName="submitButton", clicked=self.submit)
         self.next_button = QPushButton(objectName="nextButton", clicked=self.next)
-        for widget in (self.hint_button, self.mark_box):
+        self.right_button = QPushButton(objectName="iWasRightButton", clicked=self.i_was_right)
+        self.undo_button = QPushButton(objectName="undoButton", clicked=self.undo)
+        self.mistakes_button = QPushButton(objectName="reviewMissedButton", clicked=self._review_missed)
+        self.home_button = QPushButton(objectName="backHomeButton", clicked=self.go_home.emit)
+        for widget in (self.hint_button, self.mark_box, self.undo_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
-        for widget in (self.skip_button, self.submit_button, self.next_button):
+        for widget in (self.mistakes_button, self.home_button, self.right_button, self.skip_button,
+                       self.submit_button, self.next_button):
             buttons.addWidget(widget)
+        for widget in (self.right_button, self.mistakes_button, self.home_button):
+            widget.setVisible(False)
         outer.addLayout(buttons)
         self.retranslate(self.language)
         self._set_idle()
@@ -197,6 +228,10 @@ class QuizView(QWidget):
         self.skip_button.setText(T("skip", language))
         self.submit_button.setText(T("submit", language))
         self.next_button.setText(T("next", language))
+        self.right_button.setText(TF("i_was_right", language))
+        self.undo_button.setText(TF("undo", language))
+        self.mistakes_button.setText(TF("review_mistakes", language))
+        self.home_button.setText(TF("back_home", language))
         for button, name in ((self.submit_button, "Submit"), (self.next_button, "Next"), (self.skip_button, "Skip"), (self.hint_button, "Hint")):
             button.setAccessibleName(name)
         self.mark_box.setAccessibleName("Mark for review")
@@ -212,6 +247,7 @@ class QuizView(QWidget):
         for button in (self.submit_button, self.next_button, self.skip_button, self.hint_button):
             button.setEnabled(False)
         self.mark_box.setEnabled(False)
+        self.undo_button.setEnabled(False)
 
     # --- session flow ----------------------------------------------------------------------
     def start(self, session: Any, title: str = "", section_titles: dict[str, str] | None = None) -> None:
@@ -233,7 +269,11 @@ class QuizView(QWidget):
         self.instance = instantiate(item, seed)
         self.verdict = None
         self.hint_used = False
+        self.hints_shown = 0
         self.shown_at = time.monotonic()
+        for widget in (self.diff_label, self.interval_label, self.right_button, self.mistakes_button, self.home_button):
+            widget.setVisible(False)
+        self.undo_button.setEnabled(bool(getattr(self.session, "can_undo", False)))
         lang = self.language
         self.header.setText(T("position", lang, title=self.session_title, position=self.session.position + 1, total=self.session.total))
         self.progress.setMaximum(max(1, self.session.total))
@@ -248,6 +288,7 @@ class QuizView(QWidget):
         self.next_button.setEnabled(False)
         self.skip_button.setEnabled(True)
         self.hint_button.setEnabled(bool(self.instance.hints))
+        self._update_hint_button()
         self.mark_box.setEnabled(True)
         self.mark_box.blockSignals(True)
         self.mark_box.setChecked(bool(self.store and self.store.is_bookmarked(item.id)))
@@ -422,7 +463,9 @@ class QuizView(QWidget):
         self.verdict = verdict
         seconds = time.monotonic() - self.shown_at
         self.session.answer(answer, judged_score=verdict, seconds=seconds, hint_used=self.hint_used)
+        self.last_answer = answer
         self._show_verdict(verdict)
+        self._show_after_answer(answer, verdict)
         self.answered.emit(self.instance.id, verdict.score)
 
     def _show_verdict(self, verdict: Verdict) -> None:
@@ -437,7 +480,7 @@ class QuizView(QWidget):
             parts = [f"### {T('incorrect', lang)}"]
         if not verdict.correct:
             parts.append(T("expected", lang, answer=self._expected_text(item)))
-        parts += [f.get(lang) for f in verdict.feedback]
+        parts += self._feedback_lines(item, verdict)
         parts.append(f"#### {T('explanation', lang)}\n\n{item.explanation.get(lang)}")
         self.feedback.set_markdown("\n\n".join(parts))
         self.feedback.setVisible(True)
@@ -475,11 +518,13 @@ class QuizView(QWidget):
             right = {item.answer} if item.kind == "single" else set(item.answer)
             for display, button in enumerate(self.choice_buttons):
                 original = self.display_order[display]
-                button.mark("right" if original in right else ("wrong" if button.isChecked() else ""))
+                picked = button.isChecked()
+                button.mark("right" if original in right else ("wrong" if picked else ""), picked)
         elif item.kind == "truefalse":
             right_index = 0 if item.answer else 1
             for index, button in enumerate(self.choice_buttons):
-                button.mark("right" if index == right_index else ("wrong" if button.isChecked() else ""))
+                picked = button.isChecked()
+                button.mark("right" if index == right_index else ("wrong" if picked else ""), picked)
         elif item.kind == "cloze" and self.verdict is not None:
             for widget, score in zip(self.blank_inputs, self.verdict.blank_scores):
                 color = "#2e7d32" if score >= 1 else "#c62828"
@@ -506,9 +551,23 @@ class QuizView(QWidget):
     def _show_hint(self) -> None:
         if self.instance is None or not self.instance.hints:
             return
-        self.hint_used = True
+        hints = self.instance.hints
+        if self.hints_shown >= len(hints):
+            return
+        self.hint_used = True  # recorded with the answer: a right answer after a hint is rated Hard
+        self.hints_shown += 1
         self.feedback.setVisible(True)
-        self.feedback.set_markdown("\n\n".join(f"💡 {h.get(self.language)}" for h in self.instance.hints))
+        self.feedback.set_markdown("\n\n".join(TF("hint_line", self.language, n=n, text=h.get(self.language))
+                                                for n, h in enumerate(hints[: self.hints_shown], start=1)))
+        self._update_hint_button()
+
+    def _update_hint_button(self) -> None:
+        hints = self.instance.hints if self.instance is not None else ()
+        if not hints:
+            self.hint_button.setText(T("hint", self.language))
+            return
+        self.hint_button.setText(TF("hint_n", self.language, n=min(self.hints_shown + 1, len(hints)), total=len(hints)))
+        self.hint_button.setEnabled(self.verdict is None and self.hints_shown < len(hints))
 
     def _toggle_mark(self, marked: bool) -> None:
         if self.store is not None and self.instance is not None:
@@ -532,19 +591,27 @@ class QuizView(QWidget):
             parts.append(f"### {T('summary_sections', lang)}")
             parts.append("\n".join(f"- {self.section_titles.get(name, name)}: {s.correct}/{s.answered} ({s.accuracy * 100:.0f}%)"
                                    for name, s in summary.by_section.items()))
-        parts.append(f"### {T('summary_revisit', lang)}")
-        prompts = {item.id: snippet(item.prompt.get(lang) or item.template.get(lang), 90) for item in self.session.items}
-        parts.append("\n".join(f"- {prompts.get(item_id) or item_id}" for item_id in summary.revisit) or T("summary_none", lang))
+        parts.append(f"### {TF('summary_items', lang)}")
+        parts.append(self._summary_rows(summary))
+        if not summary.revisit:
+            parts.append(T("summary_none", lang))
         self.question.set_markdown("\n\n".join(parts))
         self.feedback.setVisible(False)
+        for widget in (self.diff_label, self.interval_label, self.right_button):
+            widget.setVisible(False)
         for button in (self.submit_button, self.next_button, self.skip_button, self.hint_button):
             button.setEnabled(False)
         self.mark_box.setEnabled(False)
+        self.missed_ids = [o.item_id for o in summary.outcomes if not o.skipped and not o.correct]
+        self.mistakes_button.setVisible(bool(self.missed_ids))
+        self.home_button.setVisible(True)
         self.finished.emit(summary)
 
     # --- keyboard ------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
+        if self.loop_key(event):
+            return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit_or_next()
             return

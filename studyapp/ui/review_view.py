@@ -1,4 +1,4 @@
-"""Review view: the due, mistakes and weakest-topic queues, and a reader for explanations.
+"""Review view: the due, mistakes, weakest-topic, marked and new queues, and a reader for explanations.
 
 Each queue has a Start button that emits :attr:`ReviewView.start_session` with
 the session kind and the item ids; the main window runs them in the quiz view.
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from studyapp.content.model import Item
 from studyapp.content.plaintext import snippet
 from studyapp.content.variants import instantiate
+from studyapp.progress.queues import queue_item_ids
 from studyapp.ui.i18n import Catalog
 from studyapp.ui.richtext import RichTextView
 
@@ -35,6 +36,11 @@ T = Catalog(
         "due": {"en": "Due now ({count})", "ja": "復習期限 ({count})"},
         "mistakes": {"en": "Mistakes ({count})", "ja": "間違えた問題 ({count})"},
         "weak": {"en": "Weakest topics ({count})", "ja": "苦手なトピック ({count})"},
+        "marked": {"en": "Marked ({count})", "ja": "マークした問題 ({count})"},
+        "new": {"en": "New ({count})", "ja": "未学習 ({count})"},
+        "empty_marked": {"en": "Nothing is marked. Tick “Mark for review” on a question.",
+                         "ja": "マークした問題はありません。問題の「復習用にマーク」をオンにしてください。"},
+        "empty_new": {"en": "You have seen every item.", "ja": "すべての問題に取り組みました。"},
         "start": {"en": "Start", "ja": "開始"},
         "start_weak": {"en": "Practise topic", "ja": "このトピックを練習"},
         "by_section": {"en": "by section", "ja": "セクション別"},
@@ -57,6 +63,8 @@ T = Catalog(
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_SHOWN = 40
+MAX_LISTED = 200  # rows in a queue list; the title shows the full count
+NEW_SESSION_SIZE = 20
 SNIPPET_LENGTH = 120
 
 
@@ -113,6 +121,8 @@ class ReviewView(QWidget):
         self.language = language
         self.due_ids: list[str] = []
         self.mistake_ids: list[str] = []
+        self.marked_ids: list[str] = []
+        self.new_ids: list[str] = []
         self.topics: list[Any] = []
         self._build()
         self.retranslate(language)
@@ -137,7 +147,11 @@ class ReviewView(QWidget):
         self.start_due.clicked.connect(lambda: self._emit("review_due", self.due_ids))
         self.start_mistakes.clicked.connect(lambda: self._emit("mistakes", self.mistake_ids))
         self.start_weak.clicked.connect(self._start_weak)
-        for box in (self.due_box, self.mistakes_box, self.weak_box):
+        self.marked_box, self.marked_list, self.start_marked = self._queue("marked", "markedList", "startMarkedButton")
+        self.new_box, self.new_list, self.start_new = self._queue("new", "newList", "startNewButton")
+        self.start_marked.clicked.connect(lambda: self._emit("bookmarks", self.marked_ids))
+        self.start_new.clicked.connect(lambda: self._emit("new", self.new_ids[:NEW_SESSION_SIZE]))
+        for box in (self.due_box, self.mistakes_box, self.weak_box, self.marked_box, self.new_box):
             row.addWidget(box, 1)
         splitter.addWidget(queues)
 
@@ -186,6 +200,12 @@ class ReviewView(QWidget):
         self.start_due.setText(T("start", lang))
         self.start_mistakes.setText(T("start", lang))
         self.start_weak.setText(T("start_weak", lang))
+        self.start_marked.setText(T("start", lang))
+        self.start_new.setText(T("start", lang))
+        self.start_marked.setAccessibleName("Start marked review")
+        self.start_new.setAccessibleName("Start new items")
+        self.marked_list.setAccessibleName("Marked")
+        self.new_list.setAccessibleName("New")
         self.start_due.setAccessibleName("Start due review")
         self.start_mistakes.setAccessibleName("Start mistakes review")
         self.start_weak.setAccessibleName("Practise weakest topic")
@@ -207,12 +227,20 @@ class ReviewView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the three queues from the store and redraw the reader."""
-        known = [i.id for i in self.library.items()]
-        self.due_ids = self.recorder.due_now(known=known) if self.recorder is not None else []
-        self.mistake_ids = self.recorder.mistakes(known=known) if self.recorder is not None else []
+        """Reload the queues from the store and redraw the reader."""
+        now = self.recorder.now() if self.recorder is not None else None
+
+        def queue(name: str) -> list[str]:
+            return queue_item_ids(name, self.library, self.store, now=now) if self.store is not None else []
+
+        self.due_ids = queue("due")
+        self.mistake_ids = queue("mistakes")
+        self.marked_ids = queue("marked")
+        self.new_ids = queue("new")
         self._fill_ids(self.due_box, self.due_list, self.due_ids, "due")
         self._fill_ids(self.mistakes_box, self.mistakes_list, self.mistake_ids, "mistakes")
+        self._fill_ids(self.marked_box, self.marked_list, self.marked_ids, "marked")
+        self._fill_ids(self.new_box, self.new_list, self.new_ids[:MAX_LISTED], "new", total=len(self.new_ids))
         self._fill_weak()
         self.show_explanations()
 
@@ -241,7 +269,7 @@ class ReviewView(QWidget):
     def _titles(self) -> dict[str, str]:
         return {section.id: section.title.get(self.language) for bank in self.library.banks for section in bank.sections}
 
-    def _fill_ids(self, box: QGroupBox, widget: QListWidget, ids: list[str], key: str) -> None:
+    def _fill_ids(self, box: QGroupBox, widget: QListWidget, ids: list[str], key: str, total: int | None = None) -> None:
         widget.clear()
         titles = self._titles()
         for item_id in ids:
@@ -256,7 +284,7 @@ class ReviewView(QWidget):
             widget.addItem(row)
         if not ids:
             self._placeholder(widget, T(f"empty_{key}", self.language))
-        box.setTitle(T(key, self.language, count=len(ids)))
+        box.setTitle(T(key, self.language, count=len(ids) if total is None else total))
         self._update_buttons()
 
     def _fill_weak(self) -> None:
@@ -286,6 +314,8 @@ class ReviewView(QWidget):
         self.start_due.setEnabled(bool(self.due_ids))
         self.start_mistakes.setEnabled(bool(self.mistake_ids))
         self.start_weak.setEnabled(bool(self.topics))
+        self.start_marked.setEnabled(bool(self.marked_ids))
+        self.start_new.setEnabled(bool(self.new_ids))
 
     def _weak_topic_ids(self) -> list[str]:
         if not self.topics:

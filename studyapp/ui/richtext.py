@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QImage, QPalette, QTextDocument
@@ -24,9 +25,16 @@ def render_for(widget: QWidget, text: str, role: QPalette.ColorRole = QPalette.C
     than prose at the same size) at ``96 * devicePixelRatio`` dpi and shown at
     their logical size, so they stay sharp on 2x screens.
     """
+    return render_markdown(text, **render_args_for(widget, role, image_dir, inline))
+
+
+def render_args_for(widget: QWidget, role: QPalette.ColorRole = QPalette.ColorRole.Text,
+                    image_dir: Path | None = None, inline: bool = False) -> dict[str, Any]:
+    """The keyword arguments :func:`render_for` passes to :func:`render_markdown` (read on the UI thread)."""
     color = widget.palette().color(role).name()
     ratio = max(1.0, widget.devicePixelRatioF())
-    return render_markdown(text, color=color, size=point_size(widget) * 1.1, image_dir=image_dir, inline=inline, dpi=round(96 * ratio))
+    return {"color": color, "size": point_size(widget) * 1.1, "image_dir": image_dir, "inline": inline,
+            "dpi": round(96 * ratio)}
 
 
 class RichTextView(QTextBrowser):
@@ -50,9 +58,17 @@ class RichTextView(QTextBrowser):
             self.document().documentLayout().documentSizeChanged.connect(lambda *_: self._fit_height())
 
     def set_markdown(self, text: str) -> None:
+        self.show_rendered(text, render_for(self, text))
+
+    def render_args(self) -> dict[str, Any]:
+        """What :func:`render_markdown` needs from this widget, read on the UI thread: the rendering itself
+        touches no widget, so a long text can be rendered in a background op and shown with :meth:`show_rendered`."""
+        return render_args_for(self)
+
+    def show_rendered(self, text: str, rendered: Rendered) -> None:
+        """Show Markdown ``text`` already rendered by :func:`render_markdown` with :meth:`render_args`."""
         self._markdown = text
         ratio = max(1.0, self.devicePixelRatioF())
-        rendered = render_for(self, text)
         document = self.document()
         for key, png in rendered.images.items():
             image = QImage.fromData(png)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QWidget
 
 from studyapp.ui.i18n import LANGUAGE_NAMES, Catalog
 
@@ -25,6 +25,8 @@ T = Catalog(
         "reveal_pass": {"en": "only after a pass", "ja": "合格後のみ"},
         "reveal_always": {"en": "always", "ja": "いつでも"},
         "reveal_never": {"en": "never", "ja": "表示しない"},
+        "new_per_day": {"en": "New items per day", "ja": "1日の新規問題数"},
+        "exam_scheduling": {"en": "Mock-exam answers update review intervals", "ja": "模擬試験の解答を復習間隔に反映する"},
     },
 )
 
@@ -38,6 +40,15 @@ class Settings:
     theme: str = "system"
     font_size: int = 0  # 0: the platform default
     reveal_policy: str = "pass_or_3_fails"
+    new_per_day: int = 20
+    exam_scheduling: bool = True
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return max(0, int(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
 
 
 class SettingsStore:
@@ -53,6 +64,8 @@ class SettingsStore:
             theme=str(q.value("theme", "system")),
             font_size=int(q.value("font_size", 0) or 0),
             reveal_policy=str(q.value("reveal_policy", "pass_or_3_fails")),
+            new_per_day=_int(q.value("new_per_day", 20), 20),
+            exam_scheduling=str(q.value("exam_scheduling", "true")).lower() in ("true", "1"),
         )
         if settings.language not in LANGUAGE_NAMES:
             settings = replace(settings, language="en")
@@ -61,7 +74,7 @@ class SettingsStore:
         return settings
 
     def save(self, settings: Settings) -> None:
-        for key in ("language", "theme", "font_size", "reveal_policy"):
+        for key in ("language", "theme", "font_size", "reveal_policy", "new_per_day", "exam_scheduling"):
             self.qsettings.setValue(key, getattr(settings, key))
         self.qsettings.sync()
 
@@ -138,6 +151,13 @@ class SettingsDialog(QDialog):
         form.addRow(T("theme", lang), self.theme_combo)
         form.addRow(T("font_size", lang), self.font_spin)
         form.addRow(T("reveal", lang), self.reveal_combo)
+        self.new_spin = QSpinBox(objectName="newPerDaySpin")
+        self.new_spin.setRange(0, 500)
+        self.new_spin.setValue(settings.new_per_day)
+        form.addRow(T("new_per_day", lang), self.new_spin)
+        self.exam_check = QCheckBox(T("exam_scheduling", lang), objectName="examSchedulingCheck")
+        self.exam_check.setChecked(settings.exam_scheduling)
+        form.addRow(self.exam_check)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -149,4 +169,6 @@ class SettingsDialog(QDialog):
             theme=self.theme_combo.currentData(),
             font_size=self.font_spin.value(),
             reveal_policy=self.reveal_combo.currentData(),
+            new_per_day=self.new_spin.value(),
+            exam_scheduling=self.exam_check.isChecked(),
         )

@@ -12,12 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -26,12 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.progress import stats as stats_core
+from studyapp.progress.stats_cache import StatsCache
 from studyapp.ui.i18n import Catalog
+from studyapp.ui.ops import run_in_background
 from studyapp.ui.plotstyle import PlotColours, palette_colours, theme_rc
 
 T = Catalog(
     "stats",
     {
+        "failed": {"en": "The statistics could not be computed: {error}", "ja": "統計を計算できませんでした: {error}"},
         "empty": {"en": "No statistics yet.\n\nAnswer a few questions or grade a code exercise and your progress will appear here.",
                   "ja": "まだ統計はありません。\n\n問題にいくつか答えるか、コード課題を採点すると、ここに学習の進み具合が表示されます。"},
         "attempts": {"en": "Attempts", "ja": "解答数"},
@@ -235,7 +239,11 @@ def _new_figure(width: float = 5.0, height: float = 2.6) -> Any:
 class StatsView(QWidget):
     """Plots of the learner's progress; call :meth:`refresh` after new answers."""
 
-    def __init__(self, store: Any, library: Any, language: str = "en", parent: QWidget | None = None) -> None:
+    refreshed = Signal()
+    """Emitted once the statistics (cached or fresh, or an error) are on screen."""
+
+    def __init__(self, store: Any, library: Any, language: str = "en", parent: QWidget | None = None,
+                 cache: StatsCache | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statsView")
         self.setAccessibleName("Statistics")
@@ -244,6 +252,9 @@ class StatsView(QWidget):
         self.language = language
         self.stats: stats_core.Stats | None = None
         self.canvases: dict[str, Any] = {}
+        self.cache = cache if cache is not None else StatsCache()
+        self._op: Any = None
+        self._drawn_with: tuple[str, str, str] | None = None
         self._build()
         self.refresh()
 
@@ -251,6 +262,12 @@ class StatsView(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         outer = QVBoxLayout(self)
+        self.busy = QProgressBar(objectName="statsBusy")
+        self.busy.setRange(0, 0)  # indeterminate while the figures are computed
+        self.busy.setMaximumHeight(6)
+        self.busy.setTextVisible(False)
+        self.busy.setVisible(False)
+        outer.addWidget(self.busy)
         self.stack = QStackedWidget(objectName="statsStack")
         outer.addWidget(self.stack)
 
@@ -302,9 +319,36 @@ class StatsView(QWidget):
 
     # --- public API ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Recompute the statistics from the store and redraw."""
-        self.stats = stats_core.compute(self.store)
+        """Show the statistics: at once when the data has not changed, else computed off the UI thread."""
+        cached = self.cache.cached(self.store)
+        if cached is not None:
+            if cached is not self.stats or self._appearance() != self._drawn_with:
+                self.stats = cached
+                self._redraw()
+            self.refreshed.emit()
+            return
+        if self._op is not None and self._op.running:
+            return
+        self.busy.setVisible(True)
+        self._op = run_in_background(self, lambda: self.cache.compute(self.store), self._computed, self._failed)
+
+    def _appearance(self) -> tuple[str, str, str]:
+        """What the plots are drawn with besides the data: a theme or language change redraws them."""
+        palette = self.palette()
+        return (palette.color(palette.ColorRole.Window).name(), palette.color(palette.ColorRole.WindowText).name(),
+                self.language)
+
+    def _computed(self, stats: stats_core.Stats) -> None:
+        self.busy.setVisible(False)
+        self.stats = stats
         self._redraw()
+        self.refreshed.emit()
+
+    def _failed(self, error: BaseException) -> None:
+        self.busy.setVisible(False)
+        self.empty_label.setText(T("failed", self.language, error=str(error)))
+        self.stack.setCurrentWidget(self.empty_label)
+        self.refreshed.emit()
 
     def retranslate(self, language: str) -> None:
         self.language = language
@@ -336,6 +380,7 @@ class StatsView(QWidget):
     def _redraw(self) -> None:
         stats = self.stats
         lang = self.language
+        self._drawn_with = self._appearance()
         self.empty_label.setText(T("empty", lang))
         if stats is None or not has_data(stats):
             self.stack.setCurrentWidget(self.empty_label)

@@ -137,3 +137,24 @@ def test_a_failed_sandbox_layer_is_noticed_once(qtbot, view, library, monkeypatc
     assert "could not be applied on this computer: landlock" in view.findChild(object, "verdictText").toPlainText()
     grade_and_wait(qtbot, view, solution)
     assert "could not be applied" not in view.findChild(object, "verdictText").toPlainText()
+
+
+def test_hints_start_hidden_and_come_one_at_a_time(qtbot, view, library, store):
+    exercise = library.exercise("gru_cell_forward")
+    assert len(exercise.hints) >= 2
+    statement = view.findChild(object, "statementText")
+    first, second = exercise.hints[0].get("en"), exercise.hints[1].get("en")
+    assert first[:30] not in statement.toPlainText()
+    button = view.findChild(QPushButton, "codeHintButton")
+    assert button.text() == f"Hint 1/{len(exercise.hints)}"
+    button.click()
+    text = statement.toPlainText()
+    assert " ".join(first.split()[:4]) in " ".join(text.split()) and second[:30] not in text
+    for _ in exercise.hints[1:]:
+        button.click()
+    assert not button.isEnabled()
+    grade_and_wait(qtbot, view, exercise.solution)
+    rows = store.query("SELECT count(*) FROM submissions")
+    assert rows[0][0] == 1
+    card = store.card("exercise:gru_cell_forward")
+    assert card is not None and card.reps == 1

@@ -216,7 +216,8 @@ def test_retranslate_to_japanese(qtbot, starter_library, store, clock):
     assert "GRU が持つゲート" in view.panel.question.toPlainText()
     assert view.panel.choice_buttons[view.panel.display_order.index(1)].isChecked()  # answer kept
     view.confirm_submit = lambda unanswered: True
-    view.findChild(QPushButton, "submitExamButton").click()
+    with qtbot.waitSignal(view.finished, timeout=10000):  # the report's math is typeset off the UI thread
+        view.findChild(QPushButton, "submitExamButton").click()
     text = view.findChild(object, "examReport").toPlainText()
     assert "試験結果" in text and "セクション別" in text and "あなたの解答" in text
     view.retranslate("en")
@@ -228,3 +229,14 @@ def test_format_clock():
     assert format_clock(59.2) == "01:00"
     assert format_clock(0) == "00:00"
     assert format_clock(-3) == "00:00"
+
+
+def test_report_is_prepared_off_the_ui_thread_with_a_busy_bar(qtbot, starter_library, store, clock):
+    view = make_view(qtbot, starter_library, store, clock)
+    start(view)
+    view.confirm_submit = lambda unanswered: True
+    view.findChild(QPushButton, "submitExamButton").click()
+    assert view.stack.currentWidget() is view.report_page and view.report is not None
+    assert view.report_busy.isVisible() and "Marking" in view.findChild(object, "examReport").toPlainText()
+    qtbot.waitUntil(lambda: not view.report_busy.isVisible(), timeout=10000)
+    assert "Exam result" in view.findChild(object, "examReport").toPlainText()

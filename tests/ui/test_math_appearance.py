@@ -147,7 +147,8 @@ def test_exam_report(qtbot, library, theme, store):
 
     view.findChild(QPushButton, "startExamButton").click()
     view.confirm_submit = lambda unanswered: True
-    view.findChild(QPushButton, "submitExamButton").click()
+    with qtbot.waitSignal(view.finished, timeout=20000):  # the report is typeset off the UI thread
+        view.findChild(QPushButton, "submitExamButton").click()
     report = view.findChild(RichTextView, "examReport")
     assert check_rich_view(report) > 0
     if theme == "dark":

@@ -107,3 +107,26 @@ def test_pure_helpers(starter_library):
     assert matching_items(items, "  ") == items
     ids = topic_items(items, "gates", "tag", {"starter-gru-gate-count": (True, 1.0), "starter-lstm-forget": (False, 2.0)})
     assert ids[0] == "starter-lstm-forget" and ids[-1] == "starter-gru-gate-count"
+
+
+def test_marked_and_new_queues_list_and_start(qtbot, starter_library, store, recorder):
+    everything = [i.id for i in starter_library.items()]
+    recorder.record_answer(starter_library.item(everything[0]), score=1.0, correct=True, seconds=10)
+    store.set_bookmark(everything[2])
+    view = make_view(qtbot, starter_library, store, recorder)
+    marked = view.findChild(QListWidget, "markedList")
+    new = view.findChild(QListWidget, "newList")
+    assert list_ids(marked) == [everything[2]]
+    assert list_ids(new) == everything[1:]
+    assert view.findChild(QGroupBox, "newBox").title() == f"New ({len(everything) - 1})"
+    with qtbot.waitSignal(view.start_session, timeout=1000) as blocker:
+        qtbot.mouseClick(view.findChild(QPushButton, "startMarkedButton"), Qt.MouseButton.LeftButton)
+    assert blocker.args == ["bookmarks", [everything[2]]]
+    with qtbot.waitSignal(view.start_session, timeout=1000) as blocker:
+        qtbot.mouseClick(view.findChild(QPushButton, "startNewButton"), Qt.MouseButton.LeftButton)
+    assert blocker.args[0] == "new" and blocker.args[1] == everything[1:21]
+    store.set_bookmark(everything[2], False)
+    view.refresh()
+    assert not view.findChild(QPushButton, "startMarkedButton").isEnabled()
+    view.retranslate("ja")
+    assert view.findChild(QGroupBox, "markedBox").title() == "マークした問題 (0)"

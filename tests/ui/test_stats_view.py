@@ -12,7 +12,13 @@ def make_view(qtbot, store, library, language="en"):
     qtbot.addWidget(view)
     view.resize(1000, 750)
     view.show()
+    qtbot.waitUntil(lambda: view.stats is not None, timeout=5000)  # computed off the UI thread
     return view
+
+
+def refresh(qtbot, view):
+    with qtbot.waitSignal(view.refreshed, timeout=5000):
+        view.refresh()
 
 
 def record_some(library, recorder):
@@ -37,7 +43,7 @@ def test_plots_have_data_after_attempts_and_export(qtbot, store, starter_library
     exercise = starter_library.exercise("starter_gru_cell_forward")
     recorder.record_submission(exercise, source="def f(): pass", verdict={"status": "fail"}, passed=False)
     recorder.record_submission(exercise, source="def f(): return 1", verdict={"status": "pass"}, passed=True)
-    view.refresh()
+    refresh(qtbot, view)
 
     assert not view.findChild(QLabel, "statsEmptyMessage").isVisible()
     canvases = {name: view.findChild(object, name) for name in PLOT_NAMES}
@@ -124,3 +130,17 @@ def test_all_four_plots_fit_a_laptop_screen_without_scrolling(qtbot, store, star
     view.resize(1366 - 350, 768 - 110)  # the stack's share of a 1366x768 window (sidebar, menus, status bar)
     qtbot.wait(1)
     assert view.plots_page.verticalScrollBar().maximum() == 0
+
+
+def test_unchanged_data_shows_cached_stats_and_new_answers_recompute(qtbot, store, starter_library, recorder):
+    record_some(starter_library, recorder)
+    view = make_view(qtbot, store, starter_library)
+    first = view.stats
+    assert first.total_attempts == 3
+    refresh(qtbot, view)
+    assert view.stats is first  # nothing changed: no recomputation
+    recorder.record_answer(starter_library.item("starter-lstm-forget"), score=0.0, correct=False, seconds=5)
+    refresh(qtbot, view)
+    assert view.stats is not first and view.stats.total_attempts == 4
+    assert view.findChild(QLabel, "headlineValue_attempts").text() == "4"
+    assert not view.busy.isVisible()

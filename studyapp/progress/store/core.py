@@ -246,6 +246,18 @@ class Store(DurableWrites):
         if card is not None:
             self._put_card(conn, card)
 
+    def undo_attempt(self, uuid: str, card_key: str, previous: CardRow | None) -> None:
+        """Remove one attempt and put its card back as it was (``None``: it did not exist): Undo."""
+        self._durable("undo_attempt", uuid, card_key, previous)
+
+    def _apply_undo_attempt(self, conn: sqlite3.Connection, uuid: str, card_key: str,
+                            previous: CardRow | None) -> None:
+        conn.execute("DELETE FROM attempts WHERE uuid = ?", (uuid,))
+        if previous is None:
+            conn.execute("DELETE FROM cards WHERE card_key = ?", (card_key,))
+        else:
+            self._put_card(conn, previous)
+
     def record_attempts(self, attempts: Iterable[Attempt]) -> int:
         """Batch insert (one transaction, ``executemany``); cards are not touched."""
         rows = [self._attempt_params(a)[1] for a in attempts]
