@@ -34,6 +34,14 @@ def log_path(data_dir: Path) -> Path:
     return data_dir / "logs" / LOG_NAME
 
 
+def current_log_file() -> Path | None:
+    """The file the ``studyapp`` loggers write to, once :func:`setup_logging` ran (else ``None``)."""
+    for handler in logging.getLogger("studyapp").handlers:
+        if isinstance(handler, logging.handlers.RotatingFileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def setup_logging(data_dir: Path) -> Path:
     """Send the ``studyapp`` loggers to a rotating file in the data dir; returns its path.
 

@@ -9,6 +9,7 @@ stops, and on every switch away, so nothing typed is lost.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import threading
 import time
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.content.model import Exercise
 from studyapp.grading.verdict import printable
+from studyapp.desktop import current_log_file
 from studyapp.grading.backend import BackendUnavailable
 from studyapp.ui.code_editor import CodeEditor
 from studyapp.ui.i18n import Catalog
@@ -89,6 +91,8 @@ T = Catalog(
             "ja": "コードの採点を開始できません。STUDYAPP_GRADER_BACKEND=linux により Linux 用サンドボックスが指定されていますが、"
                   "この環境では動きません。この変数を削除するか auto にすると、ポータブル版の採点を使えます。下書きは保存されています。"},
         "unavailable_details": {"en": "Technical details", "ja": "技術的な詳細"},
+        "unavailable_log": {"en": "The details are also in the log: [{path}]({url})",
+                            "ja": "詳細はログにも記録されています: [{path}]({url})"},
     },
 )
 
@@ -354,8 +358,11 @@ class CodeExerciseView(QWidget):
         self._set_running(False)
         if isinstance(verdict, BackendUnavailable):
             lang = self.language
+            logging.getLogger("studyapp.grading").error("no grading backend: %s", verdict.detail)
+            log = current_log_file()
+            where = f"\n\n{T('unavailable_log', lang, url=log.as_uri(), path=log)}" if log is not None else ""
             self.verdict_view.set_markdown(f"**{T('error', lang)}**: {T('unavailable_' + verdict.reason, lang)}\n\n"
-                                           f"{T('unavailable_details', lang)}:\n\n```\n{verdict.detail}\n```")
+                                           f"{T('unavailable_details', lang)}:\n\n```\n{verdict.detail}\n```{where}")
             self.graded.emit(None)
             return
         if isinstance(verdict, Exception):

@@ -29,3 +29,28 @@ def test_exercise_opens_and_grade_says_why(qtbot, tmp_path, monkeypatch, languag
     text = window.code.findChild(object, "verdictText").toPlainText()
     assert expected in text and "worker" in text, text  # the reason, then the technical detail
     window.close()
+
+
+def test_no_backend_is_logged_and_the_log_offered(qtbot, tmp_path, monkeypatch):
+    from studyapp.desktop import setup_logging
+
+    monkeypatch.setenv("STUDYAPP_GRADER_BACKEND", "portable")
+    monkeypatch.setattr(parent, "WORKER_PATH", Path("/nonexistent/worker.py"))
+    log = setup_logging(tmp_path / "data")
+    window = create_main_window(str(tmp_path / "data"), [str(STARTER)], language="en")
+    qtbot.addWidget(window)
+    window.show()
+    window.open_item("starter_gru_cell_forward")
+    with qtbot.waitSignal(window.code.graded, timeout=60_000):
+        window.code.findChild(QPushButton, "gradeButton").click()
+    source = window.code.findChild(object, "verdictText").markdown_source()
+    assert f"({log.as_uri()})" in source  # a link the learner can open
+    for handler in __import__("logging").getLogger("studyapp").handlers:
+        handler.flush()
+    assert "no grading backend" in log.read_text(encoding="utf-8")
+    window.close()
+    logger = __import__("logging").getLogger("studyapp")
+    for handler in list(logger.handlers):  # leave no handler on a temporary file for later tests
+        if getattr(handler, "baseFilename", None) == str(log.resolve()):
+            logger.removeHandler(handler)
+            handler.close()
