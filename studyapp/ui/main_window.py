@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
             self._quiz.open_exercise.connect(self.open_exercise)
             self._quiz.review_items.connect(self.start_items)
             self._quiz.go_home.connect(self.show_home)
+            self._quiz.next_section.connect(self.start_next_section)
             self.stack.addWidget(self._quiz)
         return self._quiz
 
@@ -478,6 +479,14 @@ class MainWindow(QMainWindow):
         self._run_session(session, section.title.get(self.language))
         if start:
             self.statusBar().showMessage(T("resumed", self.language, n=start + 1, total=len(items)), 10000)
+
+    def start_next_section(self) -> None:
+        """The section after the last practised one, in bank order (the first when it was the last)."""
+        order = [(b.id, s.id) for b in self.library.banks for s in b.sections]
+        last = tuple(str(self.settings_store.value("last_section", "") or "").partition("/")[::2])
+        if order:
+            bank_id, section_id = order[(order.index(last) + 1) % len(order)] if last in order else order[0]
+            self.start_section(bank_id, section_id)
 
     def restart_section(self) -> None:
         """Start the last practised section again from its first item."""

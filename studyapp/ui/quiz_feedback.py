@@ -41,6 +41,7 @@ T = Catalog(
         "summary_item_skipped": {"en": "- – {title} · skipped", "ja": "- – {title} · スキップ"},
         "review_mistakes": {"en": "Review the ones I missed", "ja": "間違えた問題を復習"},
         "back_home": {"en": "Back home", "ja": "ホームへ戻る"},
+        "next_section": {"en": "Next section", "ja": "次のセクションへ"},
     },
 )
 

@@ -134,6 +134,8 @@ class QuizView(AfterAnswerMixin, QWidget):
     review_items = Signal(str, list)
     """``(kind, item ids)`` from the summary's "review the ones I missed"."""
     go_home = Signal()
+    next_section = Signal()
+    """The summary's "next section" (a practised section's session only)."""
 
     def __init__(self, store: Any = None, recorder: Any = None, language: str = "en", image_dir: Path | None = None,
                  parent: QWidget | None = None) -> None:
@@ -208,14 +210,15 @@ class QuizView(AfterAnswerMixin, QWidget):
         self.right_button = QPushButton(objectName="iWasRightButton", clicked=self.i_was_right)
         self.undo_button = QPushButton(objectName="undoButton", clicked=self.undo)
         self.mistakes_button = QPushButton(objectName="reviewMissedButton", clicked=self._review_missed)
-        self.home_button = QPushButton(objectName="backHomeButton", clicked=self.go_home.emit)
+        self.home_button = QPushButton(objectName="backHomeButton", clicked=lambda: self.go_home.emit())
+        self.next_section_button = QPushButton(objectName="nextSectionButton", clicked=lambda: self.next_section.emit())
         for widget in (self.hint_button, self.mark_box, self.undo_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
-        for widget in (self.mistakes_button, self.home_button, self.right_button, self.skip_button,
+        for widget in (self.mistakes_button, self.next_section_button, self.home_button, self.right_button, self.skip_button,
                        self.submit_button, self.next_button):
             buttons.addWidget(widget)
-        for widget in (self.right_button, self.mistakes_button, self.home_button):
+        for widget in (self.right_button, self.mistakes_button, self.home_button, self.next_section_button):
             widget.setVisible(False)
         outer.addLayout(buttons)
         self.retranslate(self.language)
@@ -232,6 +235,7 @@ class QuizView(AfterAnswerMixin, QWidget):
         self.undo_button.setText(TF("undo", language))
         self.mistakes_button.setText(TF("review_mistakes", language))
         self.home_button.setText(TF("back_home", language))
+        self.next_section_button.setText(TF("next_section", language))
         for button, name in ((self.submit_button, "Submit"), (self.next_button, "Next"), (self.skip_button, "Skip"), (self.hint_button, "Hint")):
             button.setAccessibleName(name)
         self.mark_box.setAccessibleName("Mark for review")
@@ -271,7 +275,8 @@ class QuizView(AfterAnswerMixin, QWidget):
         self.hint_used = False
         self.hints_shown = 0
         self.shown_at = time.monotonic()
-        for widget in (self.diff_label, self.interval_label, self.right_button, self.mistakes_button, self.home_button):
+        for widget in (self.diff_label, self.interval_label, self.right_button, self.mistakes_button, self.home_button,
+                       self.next_section_button):
             widget.setVisible(False)
         self.undo_button.setEnabled(bool(getattr(self.session, "can_undo", False)))
         lang = self.language
@@ -605,6 +610,7 @@ class QuizView(AfterAnswerMixin, QWidget):
         self.missed_ids = [o.item_id for o in summary.outcomes if not o.skipped and not o.correct]
         self.mistakes_button.setVisible(bool(self.missed_ids))
         self.home_button.setVisible(True)
+        self.next_section_button.setVisible(self.session.kind == "practice")
         self.finished.emit(summary)
 
     # --- keyboard ------------------------------------------------------------------------------

@@ -115,3 +115,24 @@ def test_summary_review_missed_runs_them_and_shortcuts_dialog(qtbot, tmp_path):
     dialog = window.findChild(QMessageBox, "shortcutsDialog")
     assert "Ctrl+Z" in dialog.text() and "Alt+R" in dialog.text()
     dialog.close()
+
+
+def test_summary_next_section_goes_on_in_bank_order(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    first, second = [(b.id, s.id) for b in window.library.banks for s in b.sections][:2]
+    window.start_section(*first)
+    quiz = window.quiz
+    while not quiz.session.finished:
+        quiz.skip()
+    button = quiz.findChild(QPushButton, "nextSectionButton")
+    assert button.isVisible() and button.text() == "Next section"
+    button.click()
+    assert {i.section for i in quiz.session.items} == {second[1]}
+
+
+def test_summary_back_home(qtbot, tmp_path):
+    window = make_window(qtbot, tmp_path)
+    window.start_items("practice", ["starter-gru-gate-count"])
+    window.quiz.skip()
+    window.quiz.findChild(QPushButton, "backHomeButton").click()
+    assert window.stack.currentWidget() is window.home
