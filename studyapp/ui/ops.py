@@ -75,3 +75,9 @@ def run_in_background(parent: QObject, work: Callable[[], R], success: Callable[
                       failure: Callable[[BaseException], None] | None = None) -> BackgroundOp[R]:
     """Start ``work`` in a worker thread; see the module docstring."""
     return BackgroundOp(parent, work, success, failure).start()
+
+
+def wait_for_all(timeout: float = 10.0) -> None:
+    """Join every running op's worker (shutdown and tests); their callbacks still need the event loop."""
+    for op in list(_RUNNING):
+        op.wait(timeout)

@@ -148,6 +148,7 @@ def test_no_fork_no_resource_subprocess(tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(
         "import os, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"  # python -I (the shim's workers) ignores PYTHONPATH
         "assert not hasattr(os, 'fork')\n"
         "try:\n    import resource\n    raise SystemExit('resource importable')\nexcept ImportError:\n    pass\n"
         "from studyapp.grading import Grader\n"
@@ -160,9 +161,8 @@ def test_no_fork_no_resource_subprocess(tmp_path):
         "    print(v.status, v.to_dict()['sandbox']['backend'], v.stdout.split())\n"
         "    print(g.grade(ex(), bomb).error.kind, g.grade(ex(), 'def tanh_grad(x):\\n    while 1: pass\\n').error.kind)\n")
     # the probe runs from its temp dir (the checkout may be read-only, as for the learner user in CI)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     r = subprocess.run([sys.executable, str(ROOT / "tests/grading/portable_shim.py"), "-m", script.stem],
-                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+                       cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     first, second = r.stdout.strip().splitlines()[-2:]
     assert first == "passed portable ['False', 'no', 'resource']", r.stdout

@@ -13,7 +13,7 @@ import time
 
 from . import features
 from .framing import write_all
-from .runner import _BlockStudyapp, _run_child
+from .runner import _BlockStudyapp, run_guarded
 from .features import _drop_to_nobody, probe_seccomp
 from .landlock import build_ruleset, restrict_self
 from .mounts import disk_cap, mount_private_proc
@@ -184,17 +184,7 @@ def _child_main(req, cases, fds, workdir, go_r, st_w, ns_layers, source):
             del sys.modules[name]
     sys.path[:] = [p for p in sys.path if p and "studyapp" not in p]
     sys.setrecursionlimit(int(req.get("recursion_limit", 3000)))
-    status = 0
-    try:
-        out, arrays = _run_child(dict(req, source=source), cases, res_fd)
-    except BaseException:
-        out, arrays = {"ok": False, "error": {"kind": "crashed", "message": "the runner failed", "line": None}}, []
-        status = 72
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
+    out, arrays, status = run_guarded(dict(req, source=source), cases, res_fd)
     if workdir_full(workdir, disk_cap(req)):
         out, arrays = {"ok": False, "error": {"kind": "disk_limit", "line": None, "message":
                        "the work dir reached its %d MB cap" % (disk_cap(req) >> 20)}}, []

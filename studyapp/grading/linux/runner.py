@@ -8,6 +8,7 @@ functions after its sandbox layers are in place. Like the zygote, it must not im
 import importlib
 import linecache
 import math
+import sys
 import traceback
 
 import numpy as np
@@ -174,3 +175,23 @@ def _warm_up():
         np.hstack((a, b)).sum(axis=0)
         np.allclose(a, b)
     compile("def f(x):\n    return x\n", LEARNER_FILE, "exec")
+
+
+RUNNER_FAILED = 72
+"""Exit status of a learner process whose runner itself failed (not the learner's exception)."""
+
+
+def run_guarded(req, cases, result_fd):
+    """``_run_child``, then flush the learner's streams: (out, arrays, exit status) even when the runner fails."""
+    status = 0
+    try:
+        out, arrays = _run_child(req, cases, result_fd)
+    except BaseException:
+        out, arrays = {"ok": False, "error": {"kind": "crashed", "message": "the runner failed", "line": None}}, []
+        status = RUNNER_FAILED
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    return out, arrays, status

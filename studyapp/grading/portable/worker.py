@@ -93,17 +93,7 @@ def main():
     sys.path[:] = [p for p in sys.path if p and "studyapp" not in p]
     sys.setrecursionlimit(int(req.get("recursion_limit", 3000)))
     t_sandboxed = time.monotonic()
-    status = 0
-    try:
-        out, arrays = runner._run_child(req, cases, res_fd)
-    except BaseException:
-        out, arrays = {"ok": False, "error": {"kind": "crashed", "message": "the runner failed", "line": None}}, []
-        status = 72
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
+    out, arrays, status = runner.run_guarded(req, cases, res_fd)
     try:
         out["t"] = [t_go, t_sandboxed, time.monotonic()]
         blob = b"".join(arrays)
