@@ -54,6 +54,23 @@ def salvage(store: "Store", damaged: Path) -> dict[str, int]:
 _MAGIC = b"SQLite format 3\x00"
 
 
+def _template_header(folder: Path, page_size: int) -> bytearray:
+    """The 100-byte header of a fresh database with ``page_size`` (a file, as Python 3.10 has no serialize())."""
+    template = folder / f".header-{page_size}.sqlite3"
+    template.unlink(missing_ok=True)
+    conn = sqlite3.connect(template)
+    try:
+        conn.execute(f"PRAGMA page_size={page_size}")
+        conn.execute("CREATE TABLE t (x)")
+        conn.commit()
+    finally:
+        conn.close()
+    try:
+        return bytearray(template.read_bytes()[:100])
+    finally:
+        template.unlink(missing_ok=True)
+
+
 def _repair_header(path: Path) -> None:
     """Give a copy whose 100-byte header was overwritten a plausible one, so the pages behind it can be read.
 
@@ -64,11 +81,7 @@ def _repair_header(path: Path) -> None:
     if data[:16] == _MAGIC or len(data) < 512:
         return
     for page_size in (4096, 1024, 2048, 8192, 16384, 32768, 65536):
-        template = sqlite3.connect(":memory:")
-        template.execute(f"PRAGMA page_size={page_size}")
-        template.execute("CREATE TABLE t (x)")
-        header = bytearray(template.serialize()[:100])
-        template.close()
+        header = _template_header(path.parent, page_size)
         header[28:32] = bytes(4)  # database size: 0 means "use the file's size"
         data[:100] = header
         path.write_bytes(bytes(data))
